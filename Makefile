@@ -1,0 +1,68 @@
+# The two entry points: `make run` serves the platform on SQLite with the real demo data,
+# `make test` runs the whole suite (lint, types, SQLite, PostgreSQL, browser).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+PG_URL ?= postgres://postgres@127.0.0.1:5432
+PG_TEST_DB ?= clusterbridge_ci
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install lint typecheck test-sqlite test-postgres browser messages clean bench
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+install: $(STAMP) messages
+
+# Translations are compiled with Babel (a dependency), so no system gettext is needed.
+messages: $(STAMP)
+	@$(BIN)/pybabel compile --domain django --directory src/clusterbridge/locale --statistics 2>&1 | tail -n 2
+
+run: install
+	DEBUG=$${DEBUG:-true} $(BIN)/clusterbridge migrate --no-input
+	DEBUG=$${DEBUG:-true} $(BIN)/clusterbridge demo --if-empty
+	DEBUG=$${DEBUG:-true} $(BIN)/clusterbridge runserver 127.0.0.1:$(PORT)
+
+# Debian's Chromium for the browser tests; Playwright never downloads a browser here.
+browser:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian's chromium for the browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	  elif command -v sudo >/dev/null 2>&1; then \
+	    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	  else \
+	    echo "chromium is missing; install Debian's chromium and chromium-driver"; exit 1; \
+	  fi; \
+	fi
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+typecheck: $(STAMP)
+	$(BIN)/mypy src
+
+test-sqlite: install browser
+	VAR_DIR=$$(mktemp -d) $(BIN)/pytest
+
+test-postgres: install
+	@if ! $(BIN)/python -c "import psycopg; psycopg.connect('$(PG_URL)/postgres', connect_timeout=5).close()" 2>/dev/null; then \
+	  if [ "$${CI:-}" = "true" ]; then echo "PostgreSQL is not reachable at $(PG_URL); CI needs it"; exit 1; fi; \
+	  echo "PostgreSQL is not reachable at $(PG_URL): PostgreSQL tests NOT run"; exit 0; \
+	fi; \
+	$(BIN)/python -c "import psycopg; c = psycopg.connect('$(PG_URL)/postgres', autocommit=True); c.execute('DROP DATABASE IF EXISTS $(PG_TEST_DB) WITH (FORCE)'); c.execute('CREATE DATABASE $(PG_TEST_DB)')"; \
+	VAR_DIR=$$(mktemp -d) DATABASE_URL=$(PG_URL)/$(PG_TEST_DB) $(BIN)/pytest
+
+test: lint typecheck test-sqlite test-postgres
+
+bench: install
+	$(BIN)/python -m bench.run_all
+
+clean:
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

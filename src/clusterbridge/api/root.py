@@ -1,0 +1,76 @@
+"""The API under /api/v1/: one NinjaAPI, routers from each domain, one error shape (RFC 9457)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from clusterbridge.api.problems import problem
+from clusterbridge.clusters.api import router as clusters_router
+from clusterbridge.taxonomy.api import router as taxonomy_router
+
+api = NinjaAPI(
+    title="clusterbridge API",
+    version="1",
+    description=(
+        "The cluster landscape as data. Reads are public; writes need a bearer token "
+        "(create one on your account page). Errors are application/problem+json."
+    ),
+    urls_namespace="api-v1",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+api.add_router("/clusters", clusters_router)
+api.add_router("/taxonomy", taxonomy_router)
+
+
+@api.exception_handler(NinjaValidationError)
+def _invalid_request(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    errors: list[dict[str, Any]] = [
+        {
+            "location": ".".join(str(part) for part in error.get("loc", [])),
+            "message": error.get("msg", ""),
+        }
+        for error in exc.errors
+    ]
+    return problem(422, "Invalid request", "Some parameters are not valid.", errors=errors)
+
+
+@api.exception_handler(ValidationError)
+def _rule_broken(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    if hasattr(exc, "error_dict"):
+        errors = [
+            {"location": field, "message": message}
+            for field, messages in exc.message_dict.items()
+            for message in messages
+        ]
+    else:
+        errors = [{"location": "", "message": message} for message in exc.messages]
+    return problem(422, "Invalid data", "The data breaks a rule.", errors=errors)
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return problem(404, "Not found", str(exc) or "No such resource.")
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return problem(403, "Forbidden", str(exc) or "You may not do this.")
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    response = problem(401, "Unauthorized", "A valid bearer token is required.")
+    response.headers["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return problem(exc.status_code, HttpResponse(status=exc.status_code).reason_phrase, str(exc))

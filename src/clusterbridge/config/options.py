@@ -1,0 +1,144 @@
+"""Every setting that comes from the environment, declared once with type, default and meaning.
+
+The README's configuration table is checked against this list by a test, so a new
+option cannot go undocumented.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+OptionType = Literal["str", "bool", "int", "list"]
+
+BASE_DIR = Path(__file__).resolve().parents[3]
+
+
+@dataclass(frozen=True)
+class Option:
+    name: str
+    type: OptionType
+    default: str
+    description: str
+
+
+OPTIONS: tuple[Option, ...] = (
+    Option("DEBUG", "bool", "false", "Show detailed error pages; never in production."),
+    Option(
+        "SECRET_KEY",
+        "str",
+        "generated into var/secret_key",
+        "Django's signing key. Set it in production; locally a random key is kept under var/.",
+    ),
+    Option(
+        "DATABASE_URL",
+        "str",
+        "sqlite:///var/clusterbridge.sqlite3",
+        "Database as a URL, e.g. postgres://user@127.0.0.1:5432/clusterbridge.",
+    ),
+    Option(
+        "ALLOWED_HOSTS",
+        "list",
+        "127.0.0.1,localhost",
+        "Comma-separated host names the site answers to.",
+    ),
+    Option(
+        "CSRF_TRUSTED_ORIGINS",
+        "list",
+        "",
+        "Comma-separated origins (scheme and host) trusted for form posts behind a proxy.",
+    ),
+    Option(
+        "REDIS_URL",
+        "str",
+        "",
+        "Redis for the shared cache (e.g. redis://127.0.0.1:6379/0); empty uses a local cache.",
+    ),
+    Option("VAR_DIR", "str", "var", "Directory for the SQLite database, secret key and uploads."),
+    Option(
+        "STATIC_ROOT",
+        "str",
+        "var/static",
+        "Where `clusterbridge collectstatic` puts static files for production.",
+    ),
+    Option(
+        "EMAIL_URL",
+        "str",
+        "console:",
+        "Outgoing mail: `console:` prints mails, `smtp://user:pass@host:587?tls=1` sends them.",
+    ),
+    Option(
+        "DEFAULT_FROM_EMAIL",
+        "str",
+        "clusterbridge <noreply@localhost>",
+        "Sender address of the platform's mails.",
+    ),
+    Option(
+        "SECURE",
+        "bool",
+        "false",
+        "Behind HTTPS: secure cookies, HSTS and redirect to https.",
+    ),
+    Option("TIME_ZONE", "str", "Europe/Berlin", "Time zone for dates shown to people."),
+    Option("LOG_LEVEL", "str", "INFO", "Level of the application log written to stderr."),
+    Option(
+        "API_PAGE_SIZE_MAX",
+        "int",
+        "100",
+        "Largest page size a client may ask of a paged API endpoint.",
+    ),
+)
+
+_BY_NAME = {option.name: option for option in OPTIONS}
+
+
+def _raw(name: str) -> str:
+    option = _BY_NAME[name]
+    return os.environ.get(name, option.default)
+
+
+def env_str(name: str) -> str:
+    return _raw(name)
+
+
+def env_bool(name: str) -> bool:
+    value = _raw(name).strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off", ""}:
+        return False
+    raise ValueError(f"{name}={value!r} is not a boolean: use true or false")
+
+
+def env_int(name: str) -> int:
+    value = _raw(name)
+    try:
+        return int(value)
+    except ValueError:
+        raise ValueError(f"{name}={value!r} is not a whole number") from None
+
+
+def env_list(name: str) -> list[str]:
+    return [item.strip() for item in _raw(name).split(",") if item.strip()]
+
+
+def var_dir() -> Path:
+    path = Path(env_str("VAR_DIR"))
+    if not path.is_absolute():
+        path = BASE_DIR / path
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def secret_key() -> str:
+    """The configured key, or one generated once under var/, so sessions survive restarts."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    key_file = var_dir() / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(50))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()

@@ -1,0 +1,27 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+from clusterbridge.api.root import api
+from clusterbridge.web import views as web_views
+
+urlpatterns = [
+    path("", web_views.root_redirect, name="root"),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("robots.txt", web_views.robots_txt, name="robots"),
+    path("healthz", web_views.healthz, name="healthz"),
+]
+
+urlpatterns += i18n_patterns(
+    path("", include("clusterbridge.web.urls")),
+    path("clusters/", include("clusterbridge.clusters.urls")),
+    path("accounts/", include("clusterbridge.accounts.urls")),
+    path("admin/", admin.site.urls),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    prefix_default_language=True,
+)
+
+handler404 = "clusterbridge.web.views.page_not_found"
+handler500 = "clusterbridge.web.views.server_error"

@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from clusterbridge.demo.services import demo_load
+
+
+class Command(BaseCommand):
+    help = "Load the real demo data: German and international clusters (idempotent)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Do nothing when the database already holds clusters.",
+        )
+        parser.add_argument("--no-progress", action="store_true", help="Hide the progress bar.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        result = demo_load(only_if_empty=options["if_empty"], progress=not options["no_progress"])
+        if result.skipped:
+            self.stdout.write("The database already holds clusters; demo data not loaded.")
+            return
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data loaded: {result.created} clusters created, {result.updated} updated."
+            )
+        )

@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from clusterbridge.config.options import OPTIONS, env_bool
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_readme_documents_every_option() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"^\| `([A-Z_]+)` \|", readme, flags=re.MULTILINE))
+
+    assert documented == {option.name for option in OPTIONS}
+
+
+def test_env_bool_rejects_unclear_values(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DEBUG", "maybe")
+
+    with pytest.raises(ValueError, match="DEBUG='maybe' is not a boolean"):
+        env_bool("DEBUG")
+
+
+def test_check_deploy_is_clean_under_production_settings(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "DEBUG": "false",
+        "SECURE": "true",
+        "SECRET_KEY": "x" * 60 + "production-like-secret-key-for-the-check",
+        "ALLOWED_HOSTS": "clusters.example.org",
+        "VAR_DIR": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3",
+    }
+
+    result = subprocess.run(
+        [sys.executable, "-m", "clusterbridge.cli", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -39,15 +40,15 @@ def test_journey_visitor_browses_and_manager_edits_own_profile(
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Clusters").click()
     page.wait_for_url("**/en/clusters/")
     _accessible(page)
-    page.get_by_label("Germany").check()
+    page.get_by_role("checkbox", name=re.compile(r"^Germany\b")).check()
     page.wait_for_url("**country=DE**")
     german = Cluster.objects.filter(country="DE").count()
     assert page.locator("#results p.muted").first.inner_text() == f"{german} clusters"
-    page.get_by_label("Biotechnology", exact=True).check()
-    page.wait_for_url("**field=biotechnology**")
-    expected = Cluster.objects.filter(
-        country="DE", technology_fields__slug="biotechnology"
-    ).distinct()
+    page.get_by_role(
+        "checkbox", name=re.compile(r"^Bioeconomy and industrial")
+    ).check()
+    page.wait_for_url("**field=bioeconomy**")
+    expected = Cluster.objects.filter(country="DE", technology_fields__slug="bioeconomy").distinct()
     assert page.locator("#results p.muted").first.inner_text() == f"{expected.count()} clusters"
     _accessible(page)
 
@@ -56,13 +57,13 @@ def test_journey_visitor_browses_and_manager_edits_own_profile(
     page.wait_for_url(f"**/en/clusters/{cluster.slug}/")
     assert page.locator("h1").inner_text().startswith(cluster.name)
     page.wait_for_selector("#cluster-map[data-drawn='true'] circle.map-pin")
-    assert page.get_by_role("heading", name="Sources").is_visible()
+    assert page.get_by_role("heading", name="Sources", exact=True).is_visible()
     _accessible(page)
 
     # Switch to German: the same profile, German labels, a note on the English text.
     page.get_by_label("Language").select_option("de")
     page.wait_for_url(f"**/de/clusters/{cluster.slug}/")
-    assert page.get_by_role("heading", name="Quellen").is_visible()
+    assert page.get_by_role("heading", name="Quellen", exact=True).is_visible()
     assert page.get_by_text("Noch keine deutsche Beschreibung").is_visible()
     _accessible(page)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -150,15 +151,24 @@ def landscape_counts() -> dict[str, int]:
     return totals
 
 
-def country_facets() -> list[tuple[str, int]]:
-    """Countries with their cluster counts, for the list's country filter."""
-    rows = (
-        Cluster.objects.values("country")
-        .annotate(n=Count("pk"))
-        .order_by("country")
-        .values_list("country", "n")
+def _collation_key(text: str) -> str:
+    """Sorts Österreich with the O's, as German readers expect."""
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
+
+
+def country_facets() -> list[tuple[str, str, int]]:
+    """(code, name in the active language, cluster count), sorted by name."""
+    rows = Cluster.objects.values("country").annotate(n=Count("pk")).values_list("country", "n")
+    facets = [(code, geo.country_name(code), count) for code, count in rows]
+    return sorted(facets, key=lambda facet: _collation_key(facet[1]))
+
+
+def field_facets() -> list[tuple[TechnologyField, int]]:
+    """Technology fields that clusters use, with counts, sorted by label in the active language."""
+    fields = TechnologyField.objects.annotate(n=Count("clusters")).filter(n__gt=0)
+    return sorted(
+        ((field_, field_.n) for field_ in fields), key=lambda item: _collation_key(item[0].label)
     )
-    return list(rows)
 
 
 def cluster_records(*, queryset: QuerySet[Cluster] | None = None) -> Iterator[ClusterRecord]:

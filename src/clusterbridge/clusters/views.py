@@ -15,7 +15,6 @@ from clusterbridge.clusters.forms import ClusterProfileForm
 from clusterbridge.clusters.jsonld import record_to_jsonld
 from clusterbridge.clusters.services import PROFILE_FIELDS, cluster_update_profile
 from clusterbridge.taxonomy import geo
-from clusterbridge.taxonomy.models import TechnologyField
 
 PAGE_SIZE = 25
 
@@ -36,10 +35,8 @@ def cluster_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "filters": filters,
         "filter_query": query.urlencode(),
-        "countries": [
-            (code, geo.country_name(code), count) for code, count in selectors.country_facets()
-        ],
-        "fields": TechnologyField.objects.order_by("label_en"),
+        "countries": selectors.country_facets(),
+        "fields": selectors.field_facets(),
         "kinds": ClusterKind.choices,
     }
     template = "clusters/_results.html" if request.htmx else "clusters/list.html"  # type: ignore[attr-defined]

@@ -29,13 +29,18 @@ api.add_router("/clusters", clusters_router)
 api.add_router("/taxonomy", taxonomy_router)
 
 
+def _location(loc: list[Any]) -> str:
+    """`body.payload.website` → `website`, the same name the services use for a body field."""
+    parts = [str(part) for part in loc]
+    if parts[:2] == ["body", "payload"]:
+        parts = parts[2:]
+    return ".".join(parts)
+
+
 @api.exception_handler(NinjaValidationError)
 def _invalid_request(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     errors: list[dict[str, Any]] = [
-        {
-            "location": ".".join(str(part) for part in error.get("loc", [])),
-            "message": error.get("msg", ""),
-        }
+        {"location": _location(error.get("loc", [])), "message": error.get("msg", "")}
         for error in exc.errors
     ]
     return problem(422, "Invalid request", "Some parameters are not valid.", errors=errors)

@@ -180,6 +180,8 @@ class RowError:
     message: str
 
     def __str__(self) -> str:
+        if not self.row:  # Row 0 is the file as a whole (encoding, syntax, columns).
+            return self.message
         where = f"row {self.row}" + (f", column {self.column}" if self.column else "")
         return f"{where}: {self.message}"
 
@@ -290,6 +292,12 @@ class _RowParser:
 
     def error(self, column: str, message: str) -> None:
         self.errors.append(RowError(self.row, column, message))
+
+    def require(self, column: str, value: str) -> None:
+        """Reports a missing value, unless the column already has an error (e.g. control
+        characters), which says more than "is required" would."""
+        if not value and not any(error.column == column for error in self.errors):
+            self.error(column, "is required")
 
     # Scalars
 
@@ -539,8 +547,7 @@ class _RowParser:
 
     def parse(self) -> ClusterRecord | None:
         name = self.text("name")
-        if not name:
-            self.error("name", "is required")
+        self.require("name", name)
         slug = self.text("slug", limit=120)
         if slug:
             try:
@@ -549,17 +556,15 @@ class _RowParser:
                 self.error("slug", exc.messages[0])
         elif name:
             slug = make_slug(name)
-            if not slug:
-                self.error("slug", "cannot be derived from the name; give one")
+            if not slug or slug in validators.RESERVED_SLUGS:
+                self.error("slug", f"cannot be derived from the name {name[:60]!r}; give one")
         kind = self.text("kind")
-        if not kind:
-            self.error("kind", "is required")
-        elif kind not in ClusterKind.values:
+        self.require("kind", kind)
+        if kind and kind not in ClusterKind.values:
             self.error("kind", f"{kind!r} is not one of {', '.join(ClusterKind.values)}")
         country = self.text("country").upper()
-        if not country:
-            self.error("country", "is required")
-        elif not validators.geo.is_country(country):
+        self.require("country", country)
+        if country and not validators.geo.is_country(country):
             self.error("country", f"{country!r} is not an ISO 3166-1 alpha-2 country code")
         region = self.text("region").upper()
         if region:
@@ -749,6 +754,9 @@ def _iter_csv(text: str) -> Iterator[tuple[int, Mapping[str, Any]]]:
     import csv
     import io
 
+    # No cell can be longer than the file: lifting the csv module's limit (128 KiB) lets an
+    # over-long cell reach the parser, which names its row and column instead of failing the file.
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
     # Only the header line decides: tabs or commas inside the first records do not.
     header_line = text.split("\n", 1)[0]
     delimiter = "\t" if header_line.count("\t") > header_line.count(",") else ","

@@ -156,10 +156,15 @@ def _collation_key(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
 
 
+def cluster_counts_by_country() -> dict[str, int]:
+    rows = Cluster.objects.values("country").annotate(n=Count("pk")).values_list("country", "n")
+    return dict(rows)
+
+
 def country_facets() -> list[tuple[str, str, int]]:
     """(code, name in the active language, cluster count), sorted by name."""
-    rows = Cluster.objects.values("country").annotate(n=Count("pk")).values_list("country", "n")
-    facets = [(code, geo.country_name(code), count) for code, count in rows]
+    counts = cluster_counts_by_country()
+    facets = [(code, geo.country_name(code), count) for code, count in counts.items()]
     return sorted(facets, key=lambda facet: _collation_key(facet[1]))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -134,15 +135,31 @@ def cluster_import(
 
 
 def _slug_map(model: Any, names: Iterable[str]) -> dict[str, int]:
-    """Ids of labels or funding sources by name, creating the missing ones."""
-    wanted = {name: slugify(name)[:160] or "unnamed" for name in names}
-    existing = dict(model.objects.filter(slug__in=wanted.values()).values_list("slug", "pk"))
-    missing = {slug: name for name, slug in wanted.items() if slug not in existing}
-    model.objects.bulk_create(
-        [model(slug=slug, name=name) for slug, name in missing.items()], ignore_conflicts=True
-    )
-    existing = dict(model.objects.filter(slug__in=wanted.values()).values_list("slug", "pk"))
-    return {name: existing[slug] for name, slug in wanted.items()}
+    """Ids of labels or funding sources by exact name, creating the missing ones.
+
+    The name is the identity, as the export writes names: two names that slugify alike
+    ("Go Cluster", "go-cluster") or to nothing ("日本") stay two terms, each with its own slug
+    (a short hash of the name is added where the plain slug is taken) within the slug's length.
+    """
+    wanted = set(names)
+    if not wanted:
+        return {}
+    existing = dict(model.objects.filter(name__in=wanted).values_list("name", "pk"))
+    missing = sorted(wanted - existing.keys())
+    if missing:
+        max_length = model._meta.get_field("slug").max_length
+        plain = {name: slugify(name)[: max_length - 9].strip("-") or "unnamed" for name in missing}
+        taken = set(model.objects.filter(slug__in=plain.values()).values_list("slug", flat=True))
+        new_objects = []
+        for name in missing:
+            slug = plain[name]
+            if slug in taken:
+                slug = f"{slug}-{hashlib.sha256(name.encode()).hexdigest()[:8]}"
+            taken.add(slug)
+            new_objects.append(model(slug=slug, name=name))
+        model.objects.bulk_create(new_objects, batch_size=BATCH)
+        existing.update(model.objects.filter(name__in=missing).values_list("name", "pk"))
+    return {name: existing[name] for name in wanted}
 
 
 def _management_organisations(records: Sequence[ClusterRecord]) -> dict[str, int]:
@@ -401,7 +418,8 @@ def competences_replace(*, cluster: Cluster, direction: Direction, phrases: Sequ
         f"“{phrase[:40]}…” is longer than 200 characters" for phrase in cleaned if len(phrase) > 200
     ]
     if errors:
-        raise ValidationError({f"competences_{direction}": errors})
+        key = "competences_offered" if direction == Direction.OFFERS else "competences_sought"
+        raise ValidationError({key: errors})
     kept = {c.phrase: c for c in cluster.competences.filter(direction=direction)}
     cluster.competences.filter(direction=direction).exclude(phrase__in=cleaned).delete()
     for position, phrase in enumerate(cleaned):

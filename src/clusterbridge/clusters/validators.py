@@ -13,6 +13,8 @@ from clusterbridge.taxonomy import geo
 MAX_DESCRIPTION_LENGTH = 5000
 MAX_PHRASE_LENGTH = 200
 _SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Paths beside /clusters/<slug>/ in the pages and the API; a cluster cannot take them.
+RESERVED_SLUGS = frozenset({"export", "import", "new", "search", "map"})
 
 
 def validate_country(code: str) -> None:
@@ -50,6 +52,12 @@ def validate_longitude(value: float) -> None:
 
 
 def validate_slug(value: str) -> None:
+    if value in RESERVED_SLUGS:
+        raise ValidationError(
+            _("%(value)s is reserved for a page of the platform; choose another slug"),
+            code="slug_reserved",
+            params={"value": value},
+        )
     if not _SLUG_RE.match(value) or len(value) > 120:
         raise ValidationError(
             _("%(value)s is not a slug (lowercase letters, digits and single hyphens)"),

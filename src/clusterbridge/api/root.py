@@ -12,6 +12,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from clusterbridge.api.problems import problem
 from clusterbridge.clusters.api import router as clusters_router
+from clusterbridge.search.api import router as search_router
 from clusterbridge.taxonomy.api import router as taxonomy_router
 
 api = NinjaAPI(
@@ -27,6 +28,7 @@ api = NinjaAPI(
 )
 api.add_router("/clusters", clusters_router)
 api.add_router("/taxonomy", taxonomy_router)
+api.add_router("/search", search_router)
 
 
 def _location(loc: list[Any]) -> str:

@@ -6,3 +6,9 @@ class ClustersConfig(AppConfig):
     name = "clusterbridge.clusters"
     label = "clusters"
     verbose_name = _("Clusters")
+
+    def ready(self) -> None:
+        from clusterbridge.clusters.search import SPEC
+        from clusterbridge.search.registry import register
+
+        register(SPEC)

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.text import slugify
 from tqdm import tqdm
 
@@ -26,7 +29,6 @@ from clusterbridge.clusters.models import (
 )
 from clusterbridge.clusters.records import (
     ClusterRecord,
-    CompetenceRecord,
     FileFormatError,
     RowError,
     Vocabulary,
@@ -35,6 +37,7 @@ from clusterbridge.clusters.records import (
     iter_raw_rows,
     parse_row,
 )
+from clusterbridge.search.services import index_objects_on_commit
 from clusterbridge.taxonomy.models import Branch, MemberType, TechnologyField, ValueChainRole
 
 logger = logging.getLogger(__name__)
@@ -119,19 +122,37 @@ def cluster_import(
     """
     if actor is not None and not actor.has_perm("clusters.import_clusters"):
         raise PermissionDenied("Only administrators may import clusters.")
-    try:
-        records, errors, rows = records_parse(data=data, filename=filename, progress=progress)
-    except FileFormatError as exc:
-        report = ImportReport(errors=[RowError(0, "", str(exc))])
-        raise ImportRejectedError(report, str(exc)) from None
-    report = ImportReport(rows=rows)
-    if errors and not skip_invalid:
-        report.errors = errors
-        raise ImportRejectedError(report)
-    report.skipped = errors
-    created, updated = clusters_write(records=records, progress=progress)
+    with _gc_paused():
+        try:
+            records, errors, rows = records_parse(data=data, filename=filename, progress=progress)
+        except FileFormatError as exc:
+            report = ImportReport(errors=[RowError(0, "", str(exc))])
+            raise ImportRejectedError(report, str(exc)) from None
+        report = ImportReport(rows=rows)
+        if errors and not skip_invalid:
+            report.errors = errors
+            raise ImportRejectedError(report)
+        report.skipped = errors
+        created, updated = clusters_write(records=records, progress=progress)
     report.created, report.updated = created, updated
     return report
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pauses Python's cyclic garbage collector for the length of an import.
+
+    An import makes millions of small objects and no reference cycles; the collector's repeated
+    passes over them tripled the parsing time at 50,000 rows. Reference counting still frees
+    everything as usual.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _slug_map(model: Any, names: Iterable[str]) -> dict[str, int]:
@@ -194,7 +215,7 @@ def _management_organisations(records: Sequence[ClusterRecord]) -> dict[str, int
     )
 
 
-_SCALAR_FIELDS = (
+_SCALAR_FIELDS: tuple[str, ...] = (
     "name",
     "acronym",
     "kind",
@@ -235,127 +256,209 @@ def clusters_write(*, records: Sequence[ClusterRecord], progress: bool = False) 
 
     bar = tqdm(total=len(records), desc="Writing clusters", unit=" clusters", disable=not progress)
     created = updated = 0
+    written_ids: list[int] = []
     for start in range(0, len(records), BATCH):
         chunk = records[start : start + BATCH]
         existing = dict(
             Cluster.objects.filter(slug__in=[r.slug for r in chunk]).values_list("slug", "pk")
         )
-        new_objects, changed_objects = [], []
-        for record in chunk:
-            obj = Cluster(
-                slug=record.slug,
-                management_organisation_id=organisations.get(record.management_organisation),
-                **{name: getattr(record, name) for name in _SCALAR_FIELDS},
-            )
-            if record.slug in existing:
-                obj.pk = existing[record.slug]
-                changed_objects.append(obj)
-            else:
-                new_objects.append(obj)
-        Cluster.objects.bulk_create(new_objects, batch_size=BATCH)
-        Cluster.objects.bulk_update(
-            changed_objects, [*_SCALAR_FIELDS, "management_organisation"], batch_size=BATCH
+        new = [record for record in chunk if record.slug not in existing]
+        changed = [record for record in chunk if record.slug in existing]
+        now = timezone.now()
+        insert_fields = _cluster_insert_fields()
+        _insert_rows(
+            Cluster,
+            [f.name for f in insert_fields],
+            [_cluster_values(insert_fields, record, organisations, now) for record in new],
+            prepare=True,
+        )
+        _update_rows(
+            Cluster,
+            [*_SCALAR_FIELDS, "management_organisation"],
+            [
+                (
+                    existing[record.slug],
+                    *(getattr(record, name) for name in _SCALAR_FIELDS),
+                    organisations.get(record.management_organisation),
+                )
+                for record in changed
+            ],
         )
         ids = dict(
             Cluster.objects.filter(slug__in=[r.slug for r in chunk]).values_list("slug", "pk")
         )
-        changed_ids = [obj.pk for obj in changed_objects]
+        changed_ids = [existing[record.slug] for record in changed]
         if changed_ids:
-            for through in _throughs():
+            for through, _key in _throughs():
                 through.objects.filter(cluster_id__in=changed_ids).delete()
             Competence.objects.filter(cluster_id__in=changed_ids).delete()
             MemberCount.objects.filter(cluster_id__in=changed_ids).delete()
-        links: dict[Any, list[Any]] = defaultdict(list)
-        competences: list[Competence] = []
-        counts: list[MemberCount] = []
+        links: dict[str, list[tuple[int, int]]] = {key: [] for _through, key in _throughs()}
+        competences: list[tuple[Any, ...]] = []
+        counts: list[tuple[int, int, int]] = []
         for record in chunk:
             cid = ids[record.slug]
-            _link(
-                links,
-                Cluster.technology_fields.through,
-                cid,
-                "technologyfield_id",
-                [fields[s] for s in record.technology_fields],
-            )
-            _link(
-                links,
-                Cluster.branches.through,
-                cid,
-                "branch_id",
-                [branches[s] for s in record.branches],
-            )
-            _link(
-                links,
-                Cluster.value_chain_roles.through,
-                cid,
-                "valuechainrole_id",
-                [roles[s] for s in record.value_chain_roles],
-            )
-            _link(
-                links, Cluster.labels.through, cid, "label_id", [labels[n] for n in record.labels]
-            )
-            _link(
-                links,
-                Cluster.funding_sources.through,
-                cid,
-                "fundingsource_id",
-                [funding[n] for n in record.funding_sources],
-            )
+            links["technologyfield"].extend((cid, fields[s]) for s in record.technology_fields)
+            links["branch"].extend((cid, branches[s]) for s in record.branches)
+            links["valuechainrole"].extend((cid, roles[s]) for s in record.value_chain_roles)
+            links["label"].extend((cid, labels[n]) for n in record.labels)
+            links["fundingsource"].extend((cid, funding[n]) for n in record.funding_sources)
             for direction, items in (
-                (Direction.OFFERS, record.competences_offered),
-                (Direction.SEEKS, record.competences_sought),
+                (_OFFERS, record.competences_offered),
+                (_SEEKS, record.competences_sought),
             ):
                 competences.extend(
-                    _competence(cid, direction, position, item, fields, roles)
+                    (
+                        cid,
+                        direction,
+                        item.phrase,
+                        item.language,
+                        fields.get(item.technology_field) if item.technology_field else None,
+                        roles.get(item.value_chain_role) if item.value_chain_role else None,
+                        item.provenance,
+                        position,
+                    )
                     for position, item in enumerate(items)
                 )
             counts.extend(
-                MemberCount(cluster_id=cid, member_type_id=member_types[key], count=count)
-                for key, count in record.member_counts.items()
+                (cid, member_types[key], count) for key, count in record.member_counts.items()
             )
-        for through, rows in links.items():
-            through.objects.bulk_create(rows, batch_size=BATCH)
-        Competence.objects.bulk_create(competences, batch_size=BATCH)
-        MemberCount.objects.bulk_create(counts, batch_size=BATCH)
-        created += len(new_objects)
-        updated += len(changed_objects)
+        for through, key in _throughs():
+            _insert_rows(through, ["cluster", key], links[key])
+        _insert_rows(Competence, _COMPETENCE_COLUMNS, competences)
+        _insert_rows(MemberCount, ["cluster", "member_type", "count"], counts)
+        created += len(new)
+        updated += len(changed)
+        written_ids.extend(ids.values())
         bar.update(len(chunk))
     bar.close()
+    # The search index follows once the write has committed.
+    index_objects_on_commit(model=Cluster, ids=written_ids)
     return created, updated
 
 
-def _throughs() -> list[Any]:
+def _throughs() -> list[tuple[Any, str]]:
+    """The many-to-many tables a record fills, with the field that names the other side."""
     return [
-        Cluster.technology_fields.through,
-        Cluster.branches.through,
-        Cluster.value_chain_roles.through,
-        Cluster.labels.through,
-        Cluster.funding_sources.through,
+        (Cluster.technology_fields.through, "technologyfield"),
+        (Cluster.branches.through, "branch"),
+        (Cluster.value_chain_roles.through, "valuechainrole"),
+        (Cluster.labels.through, "label"),
+        (Cluster.funding_sources.through, "fundingsource"),
     ]
 
 
-def _link(links: dict[Any, list[Any]], through: Any, cid: int, key: str, ids: list[int]) -> None:
-    links[through].extend(through(cluster_id=cid, **{key: pk}) for pk in ids)
+_COMPETENCE_COLUMNS = (
+    "cluster",
+    "direction",
+    "phrase",
+    "language",
+    "technology_field",
+    "value_chain_role",
+    "provenance",
+    "position",
+)
+_OFFERS = Direction.OFFERS.value
+_SEEKS = Direction.SEEKS.value
 
 
-def _competence(
-    cid: int,
-    direction: Direction,
-    position: int,
-    item: CompetenceRecord,
-    fields: dict[str, int],
-    roles: dict[str, int],
-) -> Competence:
-    return Competence(
-        cluster_id=cid,
-        direction=direction,
-        phrase=item.phrase,
-        language=item.language,
-        technology_field_id=fields.get(item.technology_field) if item.technology_field else None,
-        value_chain_role_id=roles.get(item.value_chain_role) if item.value_chain_role else None,
-        provenance=item.provenance,
-        position=position,
+def _cluster_insert_fields() -> list[Any]:
+    return [f for f in Cluster._meta.concrete_fields if not f.primary_key]
+
+
+def _cluster_values(
+    insert_fields: Sequence[Any],
+    record: ClusterRecord,
+    organisations: dict[str, int],
+    now: datetime,
+) -> tuple[Any, ...]:
+    """A new cluster's column values, as `bulk_create` would set them (defaults, timestamps)."""
+    values: list[Any] = []
+    for f in insert_fields:
+        if f.name == "slug":
+            values.append(record.slug)
+        elif f.name == "management_organisation":
+            values.append(organisations.get(record.management_organisation))
+        elif f.name in _SCALAR_FIELDS:
+            values.append(getattr(record, f.name))
+        elif getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            values.append(now)
+        else:
+            values.append(f.get_default())
+    return tuple(values)
+
+
+def _insert_rows(
+    model: Any,
+    field_names: Sequence[str],
+    rows: Sequence[tuple[Any, ...]],
+    *,
+    prepare: bool = False,
+) -> None:
+    """Multi-row INSERTs (COPY on PostgreSQL) of validated values; `prepare` has each field
+    turn its values into database values (JSON, dates), else they are plain ids, text, numbers.
+
+    An import writes about twenty rows per cluster; building a model instance and compiling
+    each field through the ORM for every one of them took two thirds of the import.
+    Table and column names come from the model's metadata, values go as query parameters.
+    """
+    if not rows:
+        return
+    ops = connection.ops
+    fields = [model._meta.get_field(name) for name in field_names]
+    columns = [f.column for f in fields]
+    if prepare:
+        preparers = [f.get_db_prep_save for f in fields]
+        rows = [
+            tuple(prep(value, connection) for prep, value in zip(preparers, row, strict=True))
+            for row in rows
+        ]
+    table = ops.quote_name(model._meta.db_table)
+    names = ", ".join(ops.quote_name(column) for column in columns)
+    if connection.vendor == "postgresql":
+        # COPY streams the rows; psycopg would otherwise compose every long INSERT in Python.
+        with (
+            connection.cursor() as cursor,
+            cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row(row)
+        return
+    placeholders = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    max_params = connection.features.max_query_params or BATCH * len(columns)
+    per_statement = max(1, min(BATCH, max_params // len(columns)))
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), per_statement):
+            chunk = rows[start : start + per_statement]
+            values = ", ".join([placeholders] * len(chunk))
+            cursor.execute(
+                f"INSERT INTO {table} ({names}) VALUES {values}",  # noqa: S608 - names from _meta
+                [value for row in chunk for value in row],
+            )
+
+
+def _update_rows(model: Any, field_names: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> None:
+    """One UPDATE per row, (pk, *values), sent as a batch; values are prepared by their fields.
+
+    `bulk_update` builds a CASE over the whole batch for every field, which made re-imports
+    slower with each row (quadratic in the batch size).
+    """
+    if not rows:
+        return
+    ops = connection.ops
+    fields = [model._meta.get_field(name) for name in field_names]
+    assignments = ", ".join(f"{ops.quote_name(f.column)} = %s" for f in fields)
+    sql = (
+        f"UPDATE {ops.quote_name(model._meta.db_table)} SET {assignments} "  # noqa: S608 - _meta
+        f"WHERE {ops.quote_name(model._meta.pk.column)} = %s"
     )
+    params = [
+        [f.get_db_prep_save(value, connection) for f, value in zip(fields, values, strict=True)]
+        + [pk]
+        for pk, *values in rows
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
 
 
 # --- profile edits ----------------------------------------------------------------------------
@@ -404,6 +507,7 @@ def cluster_update_profile(
     ):
         if phrases is not None:
             competences_replace(cluster=cluster, direction=direction, phrases=phrases)
+    index_objects_on_commit(model=Cluster, ids=[cluster.pk])
     return cluster
 
 

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "clusterbridge.taxonomy",
     "clusterbridge.clusters",
+    "clusterbridge.search",
     "clusterbridge.demo",
     "clusterbridge.web",
 ]

@@ -18,6 +18,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("clusterbridge.web.urls")),
     path("clusters/", include("clusterbridge.clusters.urls")),
+    path("search/", include("clusterbridge.search.urls")),
     path("accounts/", include("clusterbridge.accounts.urls")),
     path("admin/", admin.site.urls),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

@@ -21,3 +21,7 @@ class TaxonomyConfig(AppConfig):
         # The vocabularies are reference data every database needs, so they follow each migrate
         # (and each test flush, which sends the same signal).
         post_migrate.connect(_sync_after_migrate, sender=self)
+        from clusterbridge.search.registry import register_concepts
+        from clusterbridge.taxonomy.search import taxonomy_concepts
+
+        register_concepts(taxonomy_concepts)

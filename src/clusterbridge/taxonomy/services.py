@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -75,6 +76,13 @@ def field_mapping() -> dict[str, list[str]]:
     """The published field words of the demo data, mapped to technology field slugs."""
     mapping: dict[str, list[str]] = _load("field_mapping.json")
     return mapping
+
+
+@lru_cache(maxsize=1)
+def places() -> list[dict[str, Any]]:
+    """Cities and regions whose names differ between languages (München, Munich)."""
+    data: list[dict[str, Any]] = _load("places.json")
+    return data
 
 
 def kind_mapping() -> dict[str, Any]:

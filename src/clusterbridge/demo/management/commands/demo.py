@@ -5,6 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from clusterbridge.demo.services import demo_load
+from clusterbridge.search.services import embeddings_fill
 
 
 class Command(BaseCommand):
@@ -28,3 +29,6 @@ class Command(BaseCommand):
                 f"Demo data loaded: {result.created} clusters created, {result.updated} updated."
             )
         )
+        # The lexical index followed the write; the semantic vectors take a little longer.
+        embedded = embeddings_fill(progress=not options["no_progress"])
+        self.stdout.write(f"{embedded} search documents embedded.")

@@ -1,0 +1,182 @@
+"""The two full-text backends behind one contract: SQLite FTS5 and PostgreSQL tsvector/GIN.
+
+Both receive the same analysed tokens (see `analysis`), so they agree on what matches; each ranks
+with its own engine (BM25 in FTS5, ts_rank_cd in PostgreSQL), weighting titles above text above
+taxonomy expansions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from django.db import connection
+
+from clusterbridge.search.query import ParsedQuery, rank_tokens, to_fts5, to_tsqueries
+
+
+@dataclass(frozen=True)
+class IndexRow:
+    document_id: int
+    tokens_a: str
+    tokens_b: str
+    tokens_c: str
+    words: str
+    title_folded: str
+
+
+class Backend(Protocol):
+    vendor: str
+
+    def write(self, rows: Sequence[IndexRow]) -> None: ...
+
+    def delete(self, ids: Sequence[int]) -> None: ...
+
+    def clear(self) -> None: ...
+
+    def match_sql(self, query: ParsedQuery) -> tuple[str, list[object]]:
+        """SQL selecting `id` and `score` (higher is better) of the matching documents."""
+        ...
+
+    def suggest_sql(self, folded: str) -> tuple[str, list[object]]:
+        """SQL selecting `id` of documents whose folded title contains `folded`."""
+        ...
+
+
+def _placeholders(values: Sequence[object]) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
+class SqliteBackend:
+    vendor = "sqlite"
+
+    def write(self, rows: Sequence[IndexRow]) -> None:
+        if not rows:
+            return
+        ids = [row.document_id for row in rows]
+        self.delete(ids)
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                "INSERT INTO search_fts (rowid, tokens_a, tokens_b, tokens_c, words) "
+                "VALUES (%s, %s, %s, %s, %s)",
+                [(r.document_id, r.tokens_a, r.tokens_b, r.tokens_c, r.words) for r in rows],
+            )
+            cursor.executemany(
+                "INSERT INTO search_title_trigram (rowid, title) VALUES (%s, %s)",
+                [(r.document_id, r.title_folded) for r in rows],
+            )
+
+    def delete(self, ids: Sequence[int]) -> None:
+        with connection.cursor() as cursor:
+            for start in range(0, len(ids), 500):
+                chunk = list(ids[start : start + 500])
+                marks = _placeholders(chunk)
+                cursor.execute(f"DELETE FROM search_fts WHERE rowid IN ({marks})", chunk)  # noqa: S608
+                cursor.execute(
+                    f"DELETE FROM search_title_trigram WHERE rowid IN ({marks})",  # noqa: S608
+                    chunk,
+                )
+
+    def clear(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM search_fts")
+            cursor.execute("DELETE FROM search_title_trigram")
+
+    def match_sql(self, query: ParsedQuery) -> tuple[str, list[object]]:
+        # bm25() is lower for better matches; weights: title, text, taxonomy, words.
+        return (
+            "SELECT rowid AS id, -bm25(search_fts, 10.0, 3.0, 1.5, 0.5) AS score "
+            "FROM search_fts WHERE search_fts MATCH %s",
+            [to_fts5(query)],
+        )
+
+    def suggest_sql(self, folded: str) -> tuple[str, list[object]]:
+        if len(folded) >= 3:
+            # The trigram tokenizer matches substrings of three characters or more.
+            escaped = folded.replace('"', "")
+            return (
+                "SELECT rowid AS id FROM search_title_trigram WHERE search_title_trigram MATCH %s",
+                [f'"{escaped}"'],
+            )
+        return (
+            "SELECT rowid AS id FROM search_title_trigram WHERE title LIKE %s ESCAPE '\\'",
+            [f"%{_like_escape(folded)}%"],
+        )
+
+
+class PostgresBackend:
+    vendor = "postgresql"
+
+    def write(self, rows: Sequence[IndexRow]) -> None:
+        if not rows:
+            return
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                "INSERT INTO search_pg (document_id, vector, words, title_folded) VALUES ("
+                " %s,"
+                " setweight(to_tsvector('simple', %s), 'A')"
+                " || setweight(to_tsvector('simple', %s), 'B')"
+                " || setweight(to_tsvector('simple', %s), 'C'),"
+                " to_tsvector('simple', %s), %s)"
+                " ON CONFLICT (document_id) DO UPDATE SET"
+                " vector = EXCLUDED.vector, words = EXCLUDED.words,"
+                " title_folded = EXCLUDED.title_folded",
+                [
+                    (r.document_id, r.tokens_a, r.tokens_b, r.tokens_c, r.words, r.title_folded)
+                    for r in rows
+                ],
+            )
+
+    def delete(self, ids: Sequence[int]) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM search_pg WHERE document_id = ANY(%s)", [list(ids)])
+
+    def clear(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("TRUNCATE search_pg")
+
+    def match_sql(self, query: ParsedQuery) -> tuple[str, list[object]]:
+        conditions: list[str] = []
+        params: list[object] = []
+        for condition in to_tsqueries(query):
+            parts = []
+            if condition.vector_query:
+                parts.append("p.vector @@ to_tsquery('simple', %s)")
+                params.append(condition.vector_query)
+            if condition.words_query:
+                parts.append("p.words @@ to_tsquery('simple', %s)")
+                params.append(condition.words_query)
+            conditions.append("(" + " OR ".join(parts) + ")")
+        tokens = rank_tokens(query)
+        rank_query = " | ".join(tokens) if tokens else ""
+        # Weights for D, C, B, A: taxonomy expansions count least, titles most.
+        score = (
+            "ts_rank_cd('{0.1, 0.25, 0.5, 1.0}', p.vector, to_tsquery('simple', %s), 1)"
+            if rank_query
+            else "0.0"
+        )
+        sql = (
+            f"SELECT p.document_id AS id, {score} AS score FROM search_pg p "  # noqa: S608
+            f"WHERE {(' OR ' if query.any_words else ' AND ').join(conditions) or 'TRUE'}"
+        )
+        return sql, ([rank_query] if rank_query else []) + params
+
+    def suggest_sql(self, folded: str) -> tuple[str, list[object]]:
+        # pg_trgm's GIN index serves LIKE '%…%' on the folded titles.
+        return (
+            "SELECT document_id AS id FROM search_pg WHERE title_folded LIKE %s ESCAPE '\\'",
+            [f"%{_like_escape(folded)}%"],
+        )
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def get_backend() -> Backend:
+    if connection.vendor == "postgresql":
+        return PostgresBackend()
+    if connection.vendor == "sqlite":
+        return SqliteBackend()
+    raise RuntimeError(f"No search backend for the {connection.vendor} database")

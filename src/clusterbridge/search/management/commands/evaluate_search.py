@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
+
+from clusterbridge.config.options import BASE_DIR
+from clusterbridge.search.evaluation import EvaluationReport, evaluate, load_relevance_set
+from clusterbridge.search.selectors import SearchRequest, search
+
+DEFAULT_SET = BASE_DIR / "tests" / "search" / "relevance.json"
+
+
+def run_relevance_set(path: Path, mode: str) -> EvaluationReport:
+    """Runs every query of the set through the search and scores the first page."""
+
+    def run(query: Any) -> list[str]:
+        results = search(
+            SearchRequest(
+                q=query.query,
+                filters={name: tuple(values) for name, values in query.filters.items()},
+                page_size=10,
+                mode=mode,  # type: ignore[arg-type]
+            )
+        )
+        return [hit.url_path.strip("/").split("/")[-1] for hit in results.hits]
+
+    return evaluate(run, load_relevance_set(path))
+
+
+class Command(BaseCommand):
+    help = "Score the search on the relevance set: recall@10, MRR and nDCG@10, per mode."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--set", type=Path, default=DEFAULT_SET, help="Relevance set (JSON).")
+        parser.add_argument(
+            "--mode", choices=["lexical", "blend", "both"], default="both", help="Which ranking."
+        )
+        parser.add_argument("--json", type=Path, default=None, help="Also write the report here.")
+        parser.add_argument("--misses", action="store_true", help="List queries with misses.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not options["set"].exists():
+            raise CommandError(f"{options['set']}: no such relevance set")
+        modes = ["lexical", "blend"] if options["mode"] == "both" else [options["mode"]]
+        output: dict[str, Any] = {"backend": connection.vendor}
+        for mode in modes:
+            report = run_relevance_set(options["set"], mode)
+            output[mode] = report.to_dict()
+            overall = report.overall
+            self.stdout.write(
+                f"{connection.vendor:10} {mode:8} recall@10 {overall.recall:.3f}  "
+                f"MRR {overall.mrr:.3f}  nDCG@10 {overall.ndcg:.3f}  "
+                f"{overall.seconds * 1000:.1f} ms/query  ({overall.queries} queries)"
+            )
+            for category, summary in sorted(report.by_category.items()):
+                self.stdout.write(
+                    f"    {category:14} recall {summary.recall:.3f}  MRR {summary.mrr:.3f}  "
+                    f"nDCG {summary.ndcg:.3f}"
+                )
+            if options["misses"]:
+                for row in report.rows:
+                    if row.missing:
+                        self.stdout.write(
+                            f"    miss {row.query.id} {row.query.query!r}: {row.missing} "
+                            f"got {list(row.ranked[:5])}"
+                        )
+        if options["json"]:
+            options["json"].write_text(json.dumps(output, indent=2, ensure_ascii=False))

@@ -4,12 +4,20 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 
 from clusterbridge.accounts.models import User
 from clusterbridge.clusters.enums import ClusterKind
 from clusterbridge.clusters.models import Cluster
 from clusterbridge.clusters.records import ClusterRecord
 from clusterbridge.clusters.services import clusters_write
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Cached counts are dropped after commit in real use; tests roll back instead, so every
+    test starts with an empty cache."""
+    cache.clear()
 
 
 @pytest.fixture

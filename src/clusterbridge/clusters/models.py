@@ -168,6 +168,7 @@ class Cluster(models.Model):
         verbose_name = _("cluster")
         verbose_name_plural = _("clusters")
         indexes = [
+            models.Index(fields=["name", "id"]),
             models.Index(fields=["country", "name"]),
             models.Index(fields=["kind", "name"]),
         ]

@@ -6,6 +6,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -156,9 +157,37 @@ def _collation_key(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
 
 
+LANDSCAPE_VERSION_KEY = "clusters:landscape-version"
+FACET_CACHE_SECONDS = 600
+
+
+def landscape_version() -> int:
+    """A number that changes with every write to the landscape (see services), so cached
+    counts are dropped by writes instead of going stale."""
+    version = cache.get(LANDSCAPE_VERSION_KEY)
+    if version is None:
+        version = 1
+        cache.add(LANDSCAPE_VERSION_KEY, version, timeout=None)
+    return int(version)
+
+
 def cluster_counts_by_country() -> dict[str, int]:
-    rows = Cluster.objects.values("country").annotate(n=Count("pk")).values_list("country", "n")
-    return dict(rows)
+    def count() -> dict[str, int]:
+        rows = Cluster.objects.values("country").annotate(n=Count("pk"))
+        return dict(rows.values_list("country", "n"))
+
+    key = f"clusters:country-counts:{landscape_version()}"
+    return dict(cache.get_or_set(key, count, FACET_CACHE_SECONDS) or {})
+
+
+def _field_counts() -> dict[int, int]:
+    def count() -> dict[int, int]:
+        through = Cluster.technology_fields.through.objects
+        rows = through.values("technologyfield_id").annotate(n=Count("pk"))
+        return dict(rows.values_list("technologyfield_id", "n"))
+
+    key = f"clusters:field-counts:{landscape_version()}"
+    return dict(cache.get_or_set(key, count, FACET_CACHE_SECONDS) or {})
 
 
 def country_facets() -> list[tuple[str, str, int]]:
@@ -170,9 +199,11 @@ def country_facets() -> list[tuple[str, str, int]]:
 
 def field_facets() -> list[tuple[TechnologyField, int]]:
     """Technology fields that clusters use, with counts, sorted by label in the active language."""
-    fields = TechnologyField.objects.annotate(n=Count("clusters")).filter(n__gt=0)
+    counts = _field_counts()
+    fields = TechnologyField.objects.filter(pk__in=list(counts))
     return sorted(
-        ((field_, field_.n) for field_ in fields), key=lambda item: _collation_key(item[0].label)
+        ((field_, counts[field_.pk]) for field_ in fields),
+        key=lambda item: _collation_key(item[0].label),
     )
 
 

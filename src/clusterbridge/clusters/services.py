@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
@@ -37,6 +38,7 @@ from clusterbridge.clusters.records import (
     iter_raw_rows,
     parse_row,
 )
+from clusterbridge.clusters.selectors import LANDSCAPE_VERSION_KEY
 from clusterbridge.search.services import index_objects_on_commit
 from clusterbridge.taxonomy.models import Branch, MemberType, TechnologyField, ValueChainRole
 
@@ -332,9 +334,19 @@ def clusters_write(*, records: Sequence[ClusterRecord], progress: bool = False) 
         written_ids.extend(ids.values())
         bar.update(len(chunk))
     bar.close()
-    # The search index follows once the write has committed.
+    # The search index and cached counts follow once the write has committed.
     index_objects_on_commit(model=Cluster, ids=written_ids)
+    transaction.on_commit(landscape_changed)
     return created, updated
+
+
+def landscape_changed() -> None:
+    """Drops cached landscape counts in every process by moving the shared version on."""
+    if not cache.add(LANDSCAPE_VERSION_KEY, 2, timeout=None):
+        try:
+            cache.incr(LANDSCAPE_VERSION_KEY)
+        except ValueError:
+            cache.set(LANDSCAPE_VERSION_KEY, 2, timeout=None)
 
 
 def _throughs() -> list[tuple[Any, str]]:
@@ -508,6 +520,7 @@ def cluster_update_profile(
         if phrases is not None:
             competences_replace(cluster=cluster, direction=direction, phrases=phrases)
     index_objects_on_commit(model=Cluster, ids=[cluster.pk])
+    transaction.on_commit(landscape_changed)
     return cluster
 
 

@@ -168,8 +168,10 @@ class Lexicon:
     known: set[str] = field(default_factory=set)
     known_stems: set[str] = field(default_factory=set)
     min_part: int = 3
+    _splits: dict[str, list[str] | None] = field(default_factory=dict, repr=False)
 
     def add(self, texts: Iterable[str]) -> None:
+        self._splits.clear()
         for text in texts:
             for word in words(text):
                 if len(word) >= self.min_part and word not in STOPWORDS:
@@ -183,9 +185,14 @@ class Lexicon:
     def split(self, word: str) -> list[str] | None:
         """Splits a compound into two or three known parts (Brennstoffzelle → brennstoff,
         zelle), allowing the linking elements s, es, n, en. None where no split is found."""
-        if len(word) < 2 * self.min_part + 1 or self._is_known(word):
-            return None
-        return self._split(word, depth=0)
+        if word in self._splits:
+            return self._splits[word]
+        parts = None
+        if len(word) >= 2 * self.min_part + 1 and not self._is_known(word):
+            parts = self._split(word, depth=0)
+        if len(self._splits) < 200_000:  # words repeat a lot; the cache stays bounded
+            self._splits[word] = parts
+        return parts
 
     def _split(self, word: str, depth: int) -> list[str] | None:
         best: list[str] | None = None
@@ -215,6 +222,8 @@ class ConceptMap:
     """
 
     phrases: dict[tuple[str, ...], set[str]] = field(default_factory=dict)
+    # Every leading part of every phrase, so a scan stops as soon as no phrase can continue.
+    prefixes: set[tuple[str, ...]] = field(default_factory=set)
     longest: int = 1
 
     def add(self, key: str, terms: Iterable[str]) -> None:
@@ -224,6 +233,8 @@ class ConceptMap:
                 continue
             for variant in _stem_variants(ws):
                 self.phrases.setdefault(variant, set()).add(key)
+                for end in range(1, len(variant) + 1):
+                    self.prefixes.add(variant[:end])
             self.longest = max(self.longest, len(ws))
 
     def find(self, word_list: Sequence[str]) -> set[str]:
@@ -237,10 +248,20 @@ class ConceptMap:
         stemmed = [stems(word_list[i]) for i in positions]
         found: list[tuple[int, int, str]] = []
         for start in range(len(positions)):
-            for length in range(1, min(self.longest, len(positions) - start) + 1):
-                for variant in _combinations(stemmed[start : start + length]):
+            partial: list[tuple[str, ...]] = [()]
+            for offset in range(min(self.longest, len(positions) - start)):
+                partial = [
+                    (*prefix, stem)
+                    for prefix in partial
+                    for stem in stemmed[start + offset]
+                    if (*prefix, stem) in self.prefixes
+                ]
+                if not partial:
+                    break
+                end = positions[start + offset] + 1
+                for variant in partial:
                     for key in sorted(self.phrases.get(variant, ())):
-                        found.append((positions[start], positions[start + length - 1] + 1, key))
+                        found.append((positions[start], end, key))
         return found
 
 

@@ -10,7 +10,7 @@ import logging
 import threading
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db import transaction
 from tqdm import tqdm
@@ -98,10 +98,12 @@ def documents_index(
         ):
             existing[(row.doc_type, row.object_id)] = row
     objects: list[SearchDocument] = []
+    rows: list[IndexRow] = []
     for doc in documents:
         obj = existing.get((doc.doc_type, doc.object_id)) or SearchDocument(
             doc_type=doc.doc_type, object_id=doc.object_id
         )
+        row = _row(obj.pk or 0, doc, analyzer)
         obj.title = doc.title[:300]
         obj.title_sort = fold(doc.title)[:300]
         obj.url_path = doc.url_path
@@ -109,22 +111,25 @@ def documents_index(
         obj.summary_de = doc.summary_de
         obj.facets = doc.facets
         obj.published_at = doc.published_at
+        obj.tokens_a, obj.tokens_b, obj.tokens_c, obj.words = (
+            row.tokens_a,
+            row.tokens_b,
+            row.tokens_c,
+            row.words,
+        )
         objects.append(obj)
+        rows.append(row)
     new = [o for o in objects if o.pk is None]
     SearchDocument.objects.bulk_create(new, batch_size=BATCH)
-    if len(new) and new[0].pk is None:  # backends without RETURNING: look the ids up
+    if new and new[0].pk is None:  # backends without RETURNING: look the ids up
         for obj in new:
             obj.pk = SearchDocument.objects.get(doc_type=obj.doc_type, object_id=obj.object_id).pk
-    rows = [_row(obj.pk, doc, analyzer) for obj, doc in zip(objects, documents, strict=True)]
-    for obj, index_row in zip(objects, rows, strict=True):
-        obj.tokens_a, obj.tokens_b, obj.tokens_c, obj.words = (
-            index_row.tokens_a,
-            index_row.tokens_b,
-            index_row.tokens_c,
-            index_row.words,
-        )
+    rows = [replace(row, document_id=obj.pk) for obj, row in zip(objects, rows, strict=True)]
+    # Bulk updates are slow in Django (one CASE per field); only re-indexed objects need them.
+    created = {id(o) for o in new}
+    changed = [o for o in objects if id(o) not in created]
     SearchDocument.objects.bulk_update(
-        objects,
+        changed,
         [
             "title",
             "title_sort",

@@ -184,7 +184,7 @@ def _field_counts() -> dict[int, int]:
     def count() -> dict[int, int]:
         through = Cluster.technology_fields.through.objects
         rows = through.values("technologyfield_id").annotate(n=Count("pk"))
-        return dict(rows.values_list("technologyfield_id", "n"))
+        return {row["technologyfield_id"]: row["n"] for row in rows}
 
     key = f"clusters:field-counts:{landscape_version()}"
     return dict(cache.get_or_set(key, count, FACET_CACHE_SECONDS) or {})

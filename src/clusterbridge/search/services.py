@@ -93,10 +93,10 @@ def documents_index(
     existing: dict[tuple[str, int], SearchDocument] = {}
     for doc_type in {d.doc_type for d in documents}:
         ids = [d.object_id for d in documents if d.doc_type == doc_type]
-        for row in SearchDocument.objects.filter(doc_type=doc_type, object_id__in=ids).only(
+        for found in SearchDocument.objects.filter(doc_type=doc_type, object_id__in=ids).only(
             "id", "doc_type", "object_id"
         ):
-            existing[(row.doc_type, row.object_id)] = row
+            existing[(found.doc_type, found.object_id)] = found
     objects: list[SearchDocument] = []
     rows: list[IndexRow] = []
     for doc in documents:

@@ -1,16 +1,18 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from clusterbridge.clusters.jsonld import write_jsonld
-from clusterbridge.clusters.records import write_csv, write_json
+from clusterbridge.clusters.records import ClusterRecord, write_csv, write_json
 from clusterbridge.clusters.selectors import cluster_records
 
-WRITERS = {"csv": write_csv, "json": write_json, "jsonld": write_jsonld}
+Writer = Callable[[Iterable[ClusterRecord], IO[str]], int]
+WRITERS: dict[str, Writer] = {"csv": write_csv, "json": write_json, "jsonld": write_jsonld}
 
 
 class Command(BaseCommand):

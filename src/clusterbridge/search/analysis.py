@@ -225,9 +225,14 @@ class ConceptMap:
     # Every leading part of every phrase, so a scan stops as soon as no phrase can continue.
     prefixes: set[tuple[str, ...]] = field(default_factory=set)
     longest: int = 1
+    # The folded words of each concept's terms, for marking them in snippets.
+    words_of: dict[str, set[str]] = field(default_factory=dict)
 
     def add(self, key: str, terms: Iterable[str]) -> None:
         for term in terms:
+            self.words_of.setdefault(key, set()).update(
+                w for w in words(term) if w not in STOPWORDS and len(w) > 2
+            )
             ws = [w for w in words(term) if w not in STOPWORDS]
             if not ws:
                 continue

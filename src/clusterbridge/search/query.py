@@ -126,10 +126,14 @@ def parse(
                 corrections=corrections,
             )
         )
+    concept_words = sorted(
+        {w for keys in per_word for key in keys for w in analyzer.concepts.words_of.get(key, ())}
+    )
     highlight = tuple(
         dict.fromkeys(
             [*content, *(c for clause in clauses for c in clause.corrections)]
             + [w for phrase in phrases for w in phrase]
+            + concept_words
         )
     )
     return ParsedQuery(text=text, clauses=tuple(clauses), phrases=phrases, highlight=highlight)

@@ -21,6 +21,10 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 
+# htmx reports a request it aborted on purpose (hx-sync="this:replace" drops the stale request
+# when a newer keystroke arrives) as a console error; those are not errors of the page.
+EXPECTED_HTMX_LOGS = ("htmx:sendAbort", "htmx:afterRequest")
+
 # Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run where an
 # event loop is running unless told that this is safe (tests run one thing at a time).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -60,7 +64,9 @@ def page(browser: Any) -> Iterator[Any]:
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.on(
         "console",
-        lambda msg: errors.append(msg.text) if msg.type == "error" else None,
+        lambda msg: errors.append(msg.text)
+        if msg.type == "error" and not msg.text.startswith(EXPECTED_HTMX_LOGS)
+        else None,
     )
     page.js_errors = errors
     yield page

@@ -44,9 +44,7 @@ def test_journey_visitor_browses_and_manager_edits_own_profile(
     page.wait_for_url("**country=DE**")
     german = Cluster.objects.filter(country="DE").count()
     assert page.locator("#results p.muted").first.inner_text() == f"{german} clusters"
-    page.get_by_role(
-        "checkbox", name=re.compile(r"^Bioeconomy and industrial")
-    ).check()
+    page.get_by_role("checkbox", name=re.compile(r"^Bioeconomy and industrial")).check()
     page.wait_for_url("**field=bioeconomy**")
     expected = Cluster.objects.filter(country="DE", technology_fields__slug="bioeconomy").distinct()
     assert page.locator("#results p.muted").first.inner_text() == f"{expected.count()} clusters"

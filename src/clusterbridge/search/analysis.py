@@ -124,9 +124,13 @@ _german = Stemmer.Stemmer("german")
 def fold(text: str) -> str:
     """Lowercase, ß→ss, umlauts and their ae/oe/ue spellings to plain vowels, no accents."""
     text = unicodedata.normalize("NFKC", text).casefold().replace("ß", "ss")
-    text = text.replace("ä", "a").replace("ö", "o").replace("ü", "u")
-    text = _DIGRAPH_RE.sub(lambda match: _DIGRAPHS[match.group(0)], text)
-    return _COMBINING_RE.sub("", unicodedata.normalize("NFKD", text))
+    # Accents go first (ä → a, ë → e), then the digraphs, until nothing changes, so that
+    # folding twice gives the same word (Citroën and Citroen fold alike).
+    text = _COMBINING_RE.sub("", unicodedata.normalize("NFKD", text))
+    previous = None
+    while text != previous:
+        previous, text = text, _DIGRAPH_RE.sub(lambda match: _DIGRAPHS[match.group(0)], text)
+    return text
 
 
 _ALNUM_SPLIT_RE = re.compile(r"[^\W\d_]+|\d+")

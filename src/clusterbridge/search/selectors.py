@@ -23,7 +23,7 @@ from clusterbridge.search import registry
 from clusterbridge.search.analysis import fold, words
 from clusterbridge.search.backends import get_backend
 from clusterbridge.search.models import SearchDocument, SearchWord
-from clusterbridge.search.query import ParsedQuery, parse
+from clusterbridge.search.query import ParsedQuery, clean, parse
 from clusterbridge.search.services import analyzer_get
 
 Sort = Literal["relevance", "name", "newest"]
@@ -137,7 +137,7 @@ def validate(request: SearchRequest) -> SearchRequest:
         if name not in known:
             raise SearchInputError(name, _("Unknown filter “%(name)s”.") % {"name": name[:40]})
         for value in values:
-            if not _VALUE_RE.match(value):
+            if not _VALUE_RE.fullmatch(value):
                 raise SearchInputError(
                     name, _("“%(value)s” is not a valid value.") % {"value": value[:40]}
                 )
@@ -278,7 +278,14 @@ def search(request: SearchRequest) -> SearchResults:
         )
         for doc in (documents[i] for i in page_ids if i in documents)
     ]
-    facets = facet_counts(ranked_ids if not query.is_empty else None, request.filters)
+    # Facet counts are taken over the matches before filtering, so that each facet can ignore
+    # its own selection (documents found by meaning alone count within the current filters).
+    facet_ids: list[int] | None = None
+    if not query.is_empty:
+        base = replace(query, any_words=True) if notice else query
+        facet_ids = [doc_id for doc_id, _score in _lexical(base, {})]
+        facet_ids += [d for d, how in matched_by.items() if how == "meaning"]
+    facets = facet_counts(facet_ids, request.filters)
     return SearchResults(request, query, hits, total, facets, notice)
 
 
@@ -369,7 +376,7 @@ def snippet(document: SearchDocument, query: ParsedQuery) -> SafeString:
 
 def suggest(q: str, *, limit: int = 8) -> list[dict[str, str]]:
     """Titles containing what was typed, best first: those starting with it, then shorter."""
-    folded = fold(q.strip())[:100]
+    folded = fold(clean(q).replace('"', "")).strip()[:100]
     if len(folded) < 2:
         return []
     sql, params = get_backend().suggest_sql(folded)

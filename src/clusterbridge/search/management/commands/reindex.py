@@ -22,7 +22,9 @@ class Command(BaseCommand):
             help="Only embed documents that have no vector yet.",
         )
         parser.add_argument(
-            "--if-empty", action="store_true", help="Do nothing when the index holds documents."
+            "--if-empty",
+            action="store_true",
+            help="When the index holds documents, only add the vectors it lacks.",
         )
         parser.add_argument("--no-progress", action="store_true", help="Hide the progress bars.")
 
@@ -34,7 +36,7 @@ class Command(BaseCommand):
             self.stdout.write(f"{embedded} documents embedded.")
             return
         if options["if_empty"] and SearchDocument.objects.exists():
-            embedded = embeddings_fill(progress=progress)
+            embedded = 0 if options["no_embeddings"] else embeddings_fill(progress=progress)
             self.stdout.write(f"The index holds documents; {embedded} missing vectors added.")
             return
         report = index_rebuild(embed=not options["no_embeddings"], progress=progress)

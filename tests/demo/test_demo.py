@@ -104,8 +104,7 @@ def test_demo_command_reports_created_then_skips() -> None:
     # Inside the test's transaction the index is not written (it follows commits), so the
     # demo finds no document to embed.
     assert first.getvalue() == (
-        f"Demo data loaded: {total} clusters created, 0 updated.\n"
-        "0 search documents embedded.\n"
+        f"Demo data loaded: {total} clusters created, 0 updated.\n0 search documents embedded.\n"
     )
     assert second.getvalue() == "The database already holds clusters; demo data not loaded.\n"
 

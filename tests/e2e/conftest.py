@@ -64,9 +64,11 @@ def page(browser: Any) -> Iterator[Any]:
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.on(
         "console",
-        lambda msg: errors.append(msg.text)
-        if msg.type == "error" and not msg.text.startswith(EXPECTED_HTMX_LOGS)
-        else None,
+        lambda msg: (
+            errors.append(msg.text)
+            if msg.type == "error" and not msg.text.startswith(EXPECTED_HTMX_LOGS)
+            else None
+        ),
     )
     page.js_errors = errors
     yield page

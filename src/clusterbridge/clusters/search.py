@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 
 from django.core.cache import cache
@@ -47,12 +47,14 @@ def _kind(value: str) -> str:
     return str(ClusterKind(value).label) if value in ClusterKind.values else value
 
 
-def _both_languages(function: object, value: str) -> list[str]:
+@lru_cache(maxsize=4096)
+def _both_languages(function: Callable[[str], str], value: str) -> tuple[str, ...]:
+    """Country, state and kind names in English and German (fixed, so cached per process)."""
     names = []
     for language in ("en", "de"):
         with override(language):
-            names.append(function(value))  # type: ignore[operator]
-    return list(dict.fromkeys(names))
+            names.append(function(value))
+    return tuple(dict.fromkeys(names))
 
 
 def cluster_document(cluster: Cluster) -> IndexDocument:
@@ -61,10 +63,13 @@ def cluster_document(cluster: Cluster) -> IndexDocument:
     competences = list(cluster.competences.all())
     offered = [c.phrase for c in competences if c.direction == Direction.OFFERS]
     sought = [c.phrase for c in competences if c.direction == Direction.SEEKS]
-    places = [cluster.city, cluster.region_name]
-    places += _both_languages(geo.country_name, cluster.country)
+    places = [
+        cluster.city,
+        cluster.region_name,
+        *_both_languages(geo.country_name, cluster.country),
+    ]
     if cluster.region:
-        places += _both_languages(geo.subdivision_name, cluster.region)
+        places += [*_both_languages(geo.subdivision_name, cluster.region)]
     kind = _both_languages(_kind, cluster.kind)
     title = cluster.name
     texts = [

@@ -157,6 +157,7 @@ def stems(word: str) -> tuple[str, ...]:
     return (english,) if english == german else (english, german)
 
 
+@lru_cache(maxsize=4096)
 def concept_token(key: str) -> str:
     """`field:hydrogen-fuel-cells` → `zqfieldhydrogenfuelcells`: one token on both backends."""
     return CONCEPT_PREFIX + "".join(ch for ch in fold(key) if ch.isalnum())
@@ -228,6 +229,7 @@ class ConceptMap:
     phrases: dict[tuple[str, ...], set[str]] = field(default_factory=dict)
     # Every leading part of every phrase, so a scan stops as soon as no phrase can continue.
     prefixes: set[tuple[str, ...]] = field(default_factory=set)
+    firsts: set[str] = field(default_factory=set)  # stems that can start a phrase
     longest: int = 1
     # The folded words of each concept's terms, for marking them in snippets.
     words_of: dict[str, set[str]] = field(default_factory=dict)
@@ -242,6 +244,7 @@ class ConceptMap:
                 continue
             for variant in _stem_variants(ws):
                 self.phrases.setdefault(variant, set()).add(key)
+                self.firsts.add(variant[0])
                 for end in range(1, len(variant) + 1):
                     self.prefixes.add(variant[:end])
             self.longest = max(self.longest, len(ws))
@@ -256,7 +259,10 @@ class ConceptMap:
         positions = [i for i, w in enumerate(word_list) if w not in STOPWORDS]
         stemmed = [stems(word_list[i]) for i in positions]
         found: list[tuple[int, int, str]] = []
+        firsts = self.firsts
         for start in range(len(positions)):
+            if not any(stem in firsts for stem in stemmed[start]):
+                continue
             partial: list[tuple[str, ...]] = [()]
             for offset in range(min(self.longest, len(positions) - start)):
                 partial = [

@@ -11,8 +11,10 @@ import threading
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
 from tqdm import tqdm
 
 from clusterbridge.search import registry
@@ -125,26 +127,10 @@ def documents_index(
         for obj in new:
             obj.pk = SearchDocument.objects.get(doc_type=obj.doc_type, object_id=obj.object_id).pk
     rows = [replace(row, document_id=obj.pk) for obj, row in zip(objects, rows, strict=True)]
-    # Bulk updates are slow in Django (one CASE per field); only re-indexed objects need them.
+    # Django's bulk_update builds one CASE per field and row, which costs more than the analysis;
+    # one plain UPDATE per re-indexed document, sent in a batch, is many times faster.
     created = {id(o) for o in new}
-    changed = [o for o in objects if id(o) not in created]
-    SearchDocument.objects.bulk_update(
-        changed,
-        [
-            "title",
-            "title_sort",
-            "url_path",
-            "summary_en",
-            "summary_de",
-            "facets",
-            "published_at",
-            "tokens_a",
-            "tokens_b",
-            "tokens_c",
-            "words",
-        ],
-        batch_size=BATCH,
-    )
+    _update_documents([o for o in objects if id(o) not in created])
     ids = [obj.pk for obj in objects]
     SearchFacetValue.objects.filter(document_id__in=ids).delete()
     SearchFacetValue.objects.bulk_create(
@@ -171,6 +157,40 @@ def documents_index(
     else:
         SearchDocument.objects.filter(pk__in=ids).update(embedding=None, embedder="")
     return report
+
+
+_UPDATED_FIELDS = (
+    "title",
+    "title_sort",
+    "url_path",
+    "summary_en",
+    "summary_de",
+    "facets",
+    "published_at",
+    "tokens_a",
+    "tokens_b",
+    "tokens_c",
+    "words",
+    "indexed_at",
+)
+
+
+def _update_documents(documents: Sequence[SearchDocument]) -> None:
+    if not documents:
+        return
+    now = timezone.now()
+    fields: list[Any] = [SearchDocument._meta.get_field(name) for name in _UPDATED_FIELDS]
+    assignments = ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f in fields)
+    table = connection.ops.quote_name(SearchDocument._meta.db_table)
+    rows = []
+    for document in documents:
+        document.indexed_at = now
+        rows.append(
+            [f.get_db_prep_save(getattr(document, f.attname), connection) for f in fields]
+            + [document.pk]
+        )
+    with connection.cursor() as cursor:
+        cursor.executemany(f"UPDATE {table} SET {assignments} WHERE id = %s", rows)  # noqa: S608
 
 
 def embeddings_compute(*, documents: Sequence[tuple[int, str]], progress: bool = False) -> int:

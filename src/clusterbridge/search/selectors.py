@@ -190,9 +190,11 @@ def _fetch(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
 def _lexical(query: ParsedQuery, filters: dict[str, tuple[str, ...]]) -> list[tuple[int, float]]:
     match_sql, match_params = get_backend().match_sql(query)
     where, params = _filter_sql(filters, column="m.id")
+    # MATERIALIZED makes the full-text match run once; inlined, SQLite would re-run it for
+    # every candidate row of the facet filter (a join on an FTS5 table's rowid).
     sql = (
-        f"SELECT m.id, m.score FROM ({match_sql}) m "  # noqa: S608
-        f"JOIN search_searchdocument d ON d.id = m.id "
+        f"WITH m AS MATERIALIZED ({match_sql}) "  # noqa: S608
+        f"SELECT m.id, m.score FROM m JOIN search_searchdocument d ON d.id = m.id "
         f"{'WHERE ' + where if where else ''} ORDER BY m.score DESC, m.id LIMIT {LEXICAL_LIMIT}"
     )
     return [(int(row[0]), float(row[1] or 0)) for row in _fetch(sql, [*match_params, *params])]

@@ -62,8 +62,10 @@ test-postgres: install
 
 test: lint typecheck test-sqlite test-postgres
 
+# Benchmarks (see bench/README.md); the figures land in bench/results/.
 bench: install
-	$(BIN)/python -m bench.run_all
+	OPENBLAS_NUM_THREADS=1 $(BIN)/python -m bench.bench_landscape --clusters 50000
+	OPENBLAS_NUM_THREADS=1 $(BIN)/python -m bench.bench_semantic --docs 100000
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

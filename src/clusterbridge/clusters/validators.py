@@ -67,7 +67,12 @@ def validate_slug(value: str) -> None:
 
 
 def validate_url(value: str) -> None:
-    parsed = urlparse(value)
+    try:
+        parsed = urlparse(value)
+    except ValueError:  # e.g. "https://[x": an unbalanced IPv6 bracket
+        raise ValidationError(
+            _("%(value)s is not an http(s) address"), code="url", params={"value": value}
+        ) from None
     if parsed.scheme not in {"http", "https"} or not parsed.netloc:
         raise ValidationError(
             _("%(value)s is not an http(s) address"), code="url", params={"value": value}

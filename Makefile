@@ -9,7 +9,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432
 PG_TEST_DB ?= clusterbridge_ci
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint typecheck test-sqlite test-postgres browser messages clean bench
+.PHONY: run test install lint typecheck test-sqlite test-postgres browser messages translations clean bench
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,9 +19,22 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) messages
 
-# Translations are compiled with Babel (a dependency), so no system gettext is needed.
+# Translations are compiled with Babel (a dependency), so no system gettext is needed. The core
+# catalogue lives in src/clusterbridge/locale; an app with its own locale/ keeps its own catalogue.
+CATALOGUES := $(wildcard src/clusterbridge/locale src/clusterbridge/*/locale)
+APP_CATALOGUES := $(filter-out src/clusterbridge/locale,$(CATALOGUES))
 messages: $(STAMP)
-	@$(BIN)/pybabel compile --domain django --directory src/clusterbridge/locale --statistics 2>&1 | tail -n 2
+	@for dir in $(CATALOGUES); do \
+	  $(BIN)/pybabel compile --domain django --directory $$dir --statistics 2>&1 || exit 1; \
+	done
+
+# Extracts new strings (needs GNU gettext): each catalogue from its own code only.
+translations: $(STAMP)
+	cd src/clusterbridge && ../../$(BIN)/clusterbridge makemessages --locale de --no-obsolete --add-location file \
+	  $(foreach app,$(APP_CATALOGUES),--ignore '$(notdir $(patsubst %/locale,%,$(app)))/*')
+	@for dir in $(APP_CATALOGUES); do \
+	  (cd $$dir/.. && ../../../$(BIN)/clusterbridge makemessages --locale de --no-obsolete --add-location file); \
+	done
 
 run: install
 	DEBUG=$${DEBUG:-true} $(BIN)/clusterbridge migrate --no-input
@@ -43,8 +56,8 @@ browser:
 	fi
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src tests bench scripts
 
 typecheck: $(STAMP)
 	$(BIN)/mypy src

@@ -12,6 +12,9 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from clusterbridge.api.problems import problem
 from clusterbridge.clusters.api import router as clusters_router
+from clusterbridge.cooperation.api import router as cooperation_router
+from clusterbridge.matching.api import router as matching_router
+from clusterbridge.programme.api import router as programme_router
 from clusterbridge.search.api import router as search_router
 from clusterbridge.taxonomy.api import router as taxonomy_router
 
@@ -29,6 +32,9 @@ api = NinjaAPI(
 api.add_router("/clusters", clusters_router)
 api.add_router("/taxonomy", taxonomy_router)
 api.add_router("/search", search_router)
+api.add_router("/matching", matching_router)
+api.add_router("/cooperation", cooperation_router)
+api.add_router("/programme", programme_router)
 
 
 def _location(loc: list[Any]) -> str:

@@ -41,6 +41,10 @@ INSTALLED_APPS = [
     "clusterbridge.taxonomy",
     "clusterbridge.clusters",
     "clusterbridge.search",
+    "clusterbridge.audit",
+    "clusterbridge.matching",
+    "clusterbridge.cooperation",
+    "clusterbridge.programme",
     "clusterbridge.demo",
     "clusterbridge.web",
 ]

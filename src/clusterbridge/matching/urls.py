@@ -1,0 +1,3 @@
+
+app_name = "matching"
+urlpatterns: list[object] = []

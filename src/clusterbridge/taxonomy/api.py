@@ -55,7 +55,12 @@ def member_types(request: HttpRequest) -> QuerySet[MemberType]:
     return selectors.member_type_list()
 
 
-@router.get("/countries", response=list[CountryOut], url_name="taxonomy_countries")
+@router.get(
+    "/countries",
+    response=list[CountryOut],
+    url_name="taxonomy_countries",
+    openapi_extra=problem_responses(422),
+)
 def countries(request: HttpRequest, params: Query[CountryQuery]) -> list[selectors.CountryRow]:
     """Countries with clusters (or all with `?all=true`), named in English and German."""
     counts = cluster_counts_by_country()

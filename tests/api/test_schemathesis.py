@@ -8,11 +8,13 @@ failure by design."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 import schemathesis
+from django.test import Client
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
@@ -45,3 +47,10 @@ schema = schemathesis.openapi.from_dict(api.get_openapi_schema(path_prefix="/api
 @pytest.mark.django_db(transaction=True)
 def test_api_conforms_to_its_openapi(case: Any, live_server: Any, seeded: None) -> None:
     case.call_and_validate(base_url=live_server.url, excluded_checks=[positive_data_acceptance])
+
+
+@pytest.mark.django_db
+def test_fuzzed_document_is_the_published_one(client: Client) -> None:
+    response = client.get("/api/v1/openapi.json")
+
+    assert json.loads(response.content) == schema.raw_schema

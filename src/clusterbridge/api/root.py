@@ -13,6 +13,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from clusterbridge.api.problems import problem
 from clusterbridge.clusters.api import router as clusters_router
 from clusterbridge.cooperation.api import router as cooperation_router
+from clusterbridge.matching.api import clusters_router as matching_clusters_router
 from clusterbridge.matching.api import router as matching_router
 from clusterbridge.programme.api import router as programme_router
 from clusterbridge.search.api import router as search_router
@@ -30,6 +31,7 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
 )
 api.add_router("/clusters", clusters_router)
+api.add_router("/clusters", matching_clusters_router)
 api.add_router("/taxonomy", taxonomy_router)
 api.add_router("/search", search_router)
 api.add_router("/matching", matching_router)

@@ -1,2 +1,9 @@
+from django.urls import path
+
+from clusterbridge.matching import views
+
 app_name = "matching"
-urlpatterns: list[object] = []
+urlpatterns = [
+    path("<slug:slug>/", views.partner_list, name="partners"),
+    path("<slug:slug>/partners.csv", views.partner_csv, name="partners_csv"),
+]

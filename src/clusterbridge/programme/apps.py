@@ -6,3 +6,7 @@ class ProgrammeConfig(AppConfig):
     name = "clusterbridge.programme"
     label = "programme"
     verbose_name = _("Funding programme")
+
+    def ready(self) -> None:
+        # Registers the named permissions (`programme.*`) before any view or service asks.
+        from clusterbridge.programme import rules  # noqa: F401

@@ -7,6 +7,7 @@ from django.db import transaction
 from clusterbridge.clusters.models import Cluster
 from clusterbridge.clusters.services import clusters_write
 from clusterbridge.demo.convert import demo_records
+from clusterbridge.demo.programme import measure_load
 from clusterbridge.taxonomy.models import TechnologyField
 from clusterbridge.taxonomy.services import taxonomy_sync
 
@@ -31,4 +32,6 @@ def demo_load(*, only_if_empty: bool = False, progress: bool = False) -> DemoRes
         branch_of={f.slug: f.branch.slug for f in fields},
     )
     created, updated = clusters_write(records=records, progress=progress)
+    # The funding measure names real clusters, so it is loaded after them.
+    measure_load()
     return DemoResult(created, updated)

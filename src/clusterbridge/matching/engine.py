@@ -466,12 +466,36 @@ class MatchIndex:
 
     # --- queries -------------------------------------------------------------------------
 
-    def partner_mask(self, a: int) -> np.ndarray:
-        """Who may be A's partner at all: abroad, sharing a field or a related area."""
-        shares = (self.fields[a] @ self.fields.T > 0) | (self.branches[a] @ self.branches.T > 0)
-        mask = (self.country != self.country[a]) & shares
-        mask[a] = False
-        return mask
+    def partner_masks(
+        self, a: int, allowed: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Who may be A's partner: clusters abroad sharing a technology field, and (second
+        choice) clusters abroad sharing only a related area (a branch)."""
+        abroad = self.country != self.country[a]
+        abroad[a] = False
+        if allowed is not None:
+            abroad &= allowed
+        field = abroad & (self.fields[a] @ self.fields.T > 0)
+        related = abroad & ~field & (self.branches[a] @ self.branches.T > 0)
+        return field, related
+
+    def _rank_partners(
+        self,
+        a: int,
+        stage1: Mapping[str, np.ndarray],
+        allowed: np.ndarray | None,
+        *,
+        limit: int,
+        shortlist: int,
+    ) -> list[tuple[int, float, dict[str, float]]]:
+        """Clusters sharing a field first; where fewer than `limit` do, related ones follow."""
+        field, related = self.partner_masks(a, allowed)
+        ranked = self._rank(a, stage1, field, limit=limit, shortlist=shortlist, similar=False)
+        if len(ranked) < limit:
+            ranked += self._rank(
+                a, stage1, related, limit=limit - len(ranked), shortlist=shortlist, similar=False
+            )
+        return ranked
 
     def partners(
         self,
@@ -484,10 +508,7 @@ class MatchIndex:
         """A's best complementary partners abroad; `allowed` (a boolean mask over the index)
         narrows the candidates further (filters, excluded partners)."""
         stage1 = {k: v[0] for k, v in self._stage1(np.array([a])).items()}
-        mask = self.partner_mask(a)
-        if allowed is not None:
-            mask &= allowed
-        ranked = self._rank(a, stage1, mask, limit=limit, shortlist=shortlist, similar=False)
+        ranked = self._rank_partners(a, stage1, allowed, limit=limit, shortlist=shortlist)
         return [self.explain_pair(a, b, score, parts) for b, score, parts in ranked]
 
     def similar(
@@ -522,14 +543,7 @@ class MatchIndex:
             stage1 = self._stage1(sources)
             for row, a in enumerate(sources.tolist()):
                 mine = {k: v[row] for k, v in stage1.items()}
-                ranked_p = self._rank(
-                    a,
-                    mine,
-                    self.partner_mask(a),
-                    limit=partners,
-                    shortlist=shortlist,
-                    similar=False,
-                )
+                ranked_p = self._rank_partners(a, mine, None, limit=partners, shortlist=shortlist)
                 everyone = np.ones(n, dtype=bool)
                 everyone[a] = False
                 ranked_s = self._rank(

@@ -1,0 +1,115 @@
+"""`clusterbridge evaluate_matching`: recall@5, recall@10, MRR and complements above
+competitors on planted pairs; with --demo, also checks the loaded landscape."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import fields, replace
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from clusterbridge.matching import evaluation, selectors
+from clusterbridge.matching.engine import MatchWeights
+from clusterbridge.matching.lexical import tokenizer
+from clusterbridge.search.semantic import get_embedder
+from clusterbridge.search.services import analyzer_get
+
+TARGETS = {"recall_at_10": 0.9, "above_competitors": 0.95}
+
+
+class Command(BaseCommand):
+    help = "Evaluates matchmaking on planted complementary pairs (and on the demo landscape)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--pairs", type=int, default=60)
+        parser.add_argument("--seed", type=int, default=0)
+        parser.add_argument("--ablation", action="store_true", help="Drop each part in turn.")
+        parser.add_argument("--landscape", action="store_true", help="Check the loaded data.")
+        parser.add_argument("--json", action="store_true", help="Print JSON.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        embedder = get_embedder()
+        phrases = evaluation.bank_phrases()
+        vectors = dict(zip(phrases, embedder.embed(phrases), strict=True))
+        tokenize = tokenizer(analyzer_get())
+        landscape = evaluation.plant(pairs=options["pairs"], seed=options["seed"])
+        base = selectors.weights_get()
+        runs: dict[str, MatchWeights] = {"weights": base}
+        if options["ablation"]:
+            for f in fields(MatchWeights):
+                if getattr(base, f.name) > 0:
+                    runs[f"without {f.name}"] = replace(base, **{f.name: 0.0})
+        results = {}
+        for name, weights in runs.items():
+            metrics = evaluation.run(
+                landscape=landscape,
+                vectors=vectors,
+                tokenize=tokenize,
+                dims=embedder.dimensions,
+                weights=weights,
+            )
+            results[name] = metrics.as_dict()
+        report: dict[str, Any] = {
+            "clusters": len(landscape.profiles),
+            "pairs": options["pairs"],
+            "seed": options["seed"],
+            "results": results,
+        }
+        if options["landscape"]:
+            report["landscape"] = landscape_check()
+        if options["json"]:
+            self.stdout.write(json.dumps(report, indent=2))
+            return
+        self.stdout.write(
+            f"{len(landscape.profiles)} synthetic clusters, {options['pairs']} planted pairs, "
+            f"seed {options['seed']}"
+        )
+        header = f"{'run':28} {'R@5':>6} {'R@10':>6} {'MRR':>6} {'>comp':>6} {'xling':>6}"
+        self.stdout.write(header)
+        for name, m in results.items():
+            self.stdout.write(
+                f"{name:28} {m['recall_at_5']:6.3f} {m['recall_at_10']:6.3f} {m['mrr']:6.3f} "
+                f"{m['above_competitors']:6.3f} {m['cross_lingual_recall_at_10']:6.3f}"
+            )
+        main = results["weights"]
+        for key, target in TARGETS.items():
+            ok = main[key] >= target
+            self.stdout.write(
+                f"{key} {main[key]:.3f} (target >= {target}): {'ok' if ok else 'MISSED'}"
+            )
+        if options["landscape"]:
+            check = report["landscape"]
+            self.stdout.write(
+                f"German clusters: {check['german']}; top 10 all abroad: {check['all_abroad']}; "
+                f"every top-10 partner shares a field: {check['all_share_field']} "
+                f"({check['share_field_pairs']} of {check['pairs']} pairs; "
+                f"{check['clusters_whose_top10_all_share_a_field']} clusters with all ten sharing "
+                f"a field; field-sharing partners ranked first for "
+                f"{check['clusters_with_field_sharing_partners_first']})"
+            )
+
+
+def landscape_check() -> dict[str, Any]:
+    """Every German cluster's top 10: all abroad, and how many share a field with it."""
+    index = selectors.landscape_get().index
+    german = [i for i, p in enumerate(index.profiles) if p.country == "DE"]
+    abroad = share = pairs = clusters_all_share = field_first = 0
+    for a in german:
+        matches = index.partners(a, limit=10)
+        pairs += len(matches)
+        abroad += sum(m.candidate.country != "DE" for m in matches)
+        sharing = sum(bool(m.shared_fields) for m in matches)
+        share += sharing
+        clusters_all_share += sharing == len(matches)
+        flags = [bool(m.shared_fields) for m in matches]
+        field_first += flags == sorted(flags, reverse=True)
+    return {
+        "german": len(german),
+        "pairs": pairs,
+        "all_abroad": abroad == pairs,
+        "share_field_pairs": share,
+        "all_share_field": share == pairs,
+        "clusters_whose_top10_all_share_a_field": clusters_all_share,
+        "clusters_with_field_sharing_partners_first": field_first,
+    }

@@ -29,6 +29,12 @@ from clusterbridge.programme.models import (
 from clusterbridge.programme.services import BudgetLineIn, PhasePlan
 
 
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings: Any) -> None:
+    """Many users per test: a fast hasher keeps the suite quick (no test here checks hashing)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def today() -> dt.date:
     return timezone.localdate()

@@ -320,7 +320,7 @@ def plant(
     cross_share: float = 0.5,
     seed: int = 0,
 ) -> Landscape:
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - a reproducible sample, not a secret
     profiles: list[ClusterProfile] = []
     planted: list[Planted] = []
     fields = sorted(TOPICS)
@@ -367,7 +367,7 @@ def plant(
         lang_b = ("de" if lang_a == "en" else "en") if cross else lang_a
         # A uses wording 0, B wording 1: the two sides never share the exact text.
         a_roles = rng.sample(ROLES, 2)
-        b_roles = [r for r in ROLES if r not in a_roles][:2] + [rng.choice(a_roles)]
+        b_roles = [*[r for r in ROLES if r not in a_roles][:2], rng.choice(a_roles)]
         extra = rng.choice([None, rng.choice(fields)])
         extra = None if extra == field_slug else extra
         a = add(

@@ -222,7 +222,7 @@ def validate_non_negative(value: Decimal, *, field: str = "amount_eur") -> None:
 def validate_funding_rate(value: Decimal) -> None:
     if not Decimal(0) <= value <= Decimal(1):
         raise ValidationError(
-            _("A funding rate lies between 0 and 1 (0 % and 100 %)."), code="funding_rate"
+            _("A funding rate lies between 0 and 1 (0 to 100 percent)."), code="funding_rate"
         )
 
 

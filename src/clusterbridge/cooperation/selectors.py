@@ -1,11 +1,178 @@
-"""Reads for cooperation: contact requests and partnerships."""
+"""Reads for cooperation: contact requests and partnerships. Every page and endpoint starts
+from these, so that nobody sees a request or a partnership's history that is not theirs."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from clusterbridge.accounts.models import User
 from clusterbridge.clusters.models import Cluster
+from clusterbridge.cooperation.enums import ContactRequestStatus, PartnershipStage
+from clusterbridge.cooperation.models import ContactRequest, Partnership, PartnershipStageChange
+
+AnyUser = User | AnonymousUser
 
 
 def partner_cluster_ids(cluster: Cluster) -> set[int]:
     """Ids of the clusters that have a partnership with `cluster` (any stage but ended).
     Matchmaking uses this to exclude existing partners on request."""
-    return set()
+    pairs = (
+        Partnership.objects.exclude(stage=PartnershipStage.ENDED)
+        .filter(Q(german_cluster=cluster) | Q(partner_cluster=cluster))
+        .values_list("german_cluster_id", "partner_cluster_id")
+    )
+    return {other for pair in pairs for other in pair if other != cluster.pk}
+
+
+def cluster_by_slug(slug: str) -> Cluster:
+    """The cluster alone (with its management organisation), without the profile's related
+    rows that `clusters.selectors.cluster_get` prefetches."""
+    cluster = Cluster.objects.select_related("management_organisation").filter(slug=slug).first()
+    if cluster is None:
+        raise Http404(_("No cluster with the slug “%(slug)s”.") % {"slug": slug})
+    return cluster
+
+
+def _is_admin(user: AnyUser) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.is_superuser)
+
+
+def managed_cluster_ids(user: AnyUser) -> set[int]:
+    if not user.is_authenticated or not user.is_active:
+        return set()
+    return set(user.managed_clusters.values_list("pk", flat=True))
+
+
+# --- contact requests -------------------------------------------------------------------------
+
+
+def _with_parties(requests: QuerySet[ContactRequest]) -> QuerySet[ContactRequest]:
+    return requests.select_related("sender_cluster", "receiver_cluster", "sender", "decided_by")
+
+
+def contact_requests_visible_to(user: AnyUser) -> QuerySet[ContactRequest]:
+    """Requests of the clusters `user` manages, in both directions; administrators see all."""
+    requests = _with_parties(ContactRequest.objects.all())
+    if _is_admin(user):
+        return requests
+    if not user.is_authenticated or not user.is_active:
+        return requests.none()
+    return requests.filter(
+        Q(sender_cluster__managers=user) | Q(receiver_cluster__managers=user)
+    ).distinct()
+
+
+@dataclass(frozen=True)
+class Inbox:
+    received: list[ContactRequest]
+    sent: list[ContactRequest]
+
+
+def contact_request_inbox(user: AnyUser) -> Inbox:
+    """The requests received and sent by the clusters `user` manages, open ones first."""
+    ids = managed_cluster_ids(user)
+    requests = _with_parties(
+        ContactRequest.objects.filter(Q(sender_cluster__in=ids) | Q(receiver_cluster__in=ids))
+    ).order_by("-created_at", "-pk")
+    received: list[ContactRequest] = []
+    sent: list[ContactRequest] = []
+    for request in requests:
+        (received if request.receiver_cluster_id in ids else sent).append(request)
+    # Open requests are the ones waiting for someone; the rest is history.
+    received.sort(key=lambda r: r.status != ContactRequestStatus.OPEN)
+    sent.sort(key=lambda r: r.status != ContactRequestStatus.OPEN)
+    return Inbox(received=received, sent=sent)
+
+
+def contact_request_get(*, pk: int, user: AnyUser) -> ContactRequest:
+    """One request, or 404 for anyone who is not a party: a stranger learns nothing, not even
+    that the request exists."""
+    request = contact_requests_visible_to(user).filter(pk=pk).first()
+    if request is None:
+        raise Http404(_("No such contact request."))
+    return request
+
+
+def open_request_count(*, cluster: Cluster) -> int:
+    return ContactRequest.objects.filter(
+        receiver_cluster=cluster, status=ContactRequestStatus.OPEN
+    ).count()
+
+
+def open_request_between(a: Cluster, b: Cluster) -> ContactRequest | None:
+    return ContactRequest.objects.filter(
+        Q(sender_cluster=a, receiver_cluster=b) | Q(sender_cluster=b, receiver_cluster=a),
+        status=ContactRequestStatus.OPEN,
+    ).first()
+
+
+# --- partnerships -----------------------------------------------------------------------------
+
+
+def _partnerships() -> QuerySet[Partnership]:
+    return Partnership.objects.select_related("german_cluster", "partner_cluster")
+
+
+def partnerships_visible_to(user: AnyUser) -> QuerySet[Partnership]:
+    """Open partnerships are public (they are shown on the profiles); ended ones only to their
+    parties and administrators."""
+    partnerships = _partnerships()
+    if _is_admin(user):
+        return partnerships
+    ids = managed_cluster_ids(user)
+    return partnerships.filter(
+        ~Q(stage=PartnershipStage.ENDED) | Q(german_cluster__in=ids) | Q(partner_cluster__in=ids)
+    )
+
+
+def partnerships_of(*, cluster: Cluster, user: AnyUser) -> QuerySet[Partnership]:
+    return (
+        partnerships_visible_to(user)
+        .filter(Q(german_cluster=cluster) | Q(partner_cluster=cluster))
+        .order_by("stage_since", "pk")
+    )
+
+
+def partnership_get(*, pk: int, user: AnyUser) -> Partnership:
+    partnership = partnerships_visible_to(user).filter(pk=pk).first()
+    if partnership is None:
+        raise Http404(_("No such partnership."))
+    return partnership
+
+
+def partnership_between(a: Cluster, b: Cluster) -> Partnership | None:
+    """The open (not ended) partnership of two clusters, whichever side is German."""
+    return (
+        _partnerships()
+        .exclude(stage=PartnershipStage.ENDED)
+        .filter(Q(german_cluster=a, partner_cluster=b) | Q(german_cluster=b, partner_cluster=a))
+        .first()
+    )
+
+
+def partnership_history(partnership: Partnership) -> QuerySet[PartnershipStageChange]:
+    return partnership.stage_changes.select_related("actor").order_by("created_at", "pk")
+
+
+def clusters_to_contact_from(*, user: AnyUser, target: Cluster) -> list[Cluster]:
+    """The clusters `user` manages that could send `target` a contact request: one side German,
+    the other abroad, not the same management."""
+    if not user.is_authenticated or not user.is_active:
+        return []
+    managed = list(user.managed_clusters.order_by("name"))
+    if any(cluster.pk == target.pk for cluster in managed):
+        return []
+    return [
+        cluster
+        for cluster in managed
+        if cluster.is_german != target.is_german
+        and (
+            cluster.management_organisation_id is None
+            or cluster.management_organisation_id != target.management_organisation_id
+        )
+    ]

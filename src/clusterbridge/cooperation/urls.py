@@ -1,3 +1,27 @@
+from django.urls import path
+
+from clusterbridge.cooperation import views
 
 app_name = "cooperation"
-urlpatterns: list[object] = []
+urlpatterns = [
+    path("requests/", views.inbox, name="inbox"),
+    path("requests/<int:pk>/", views.contact_request_detail, name="contact_request_detail"),
+    path("requests/<int:pk>/accept/", views.contact_request_accept, name="contact_request_accept"),
+    path(
+        "requests/<int:pk>/decline/",
+        views.contact_request_decline,
+        name="contact_request_decline",
+    ),
+    path(
+        "requests/<int:pk>/withdraw/",
+        views.contact_request_withdraw,
+        name="contact_request_withdraw",
+    ),
+    path("partnerships/<int:pk>/", views.partnership_detail, name="partnership_detail"),
+    path("partnerships/<int:pk>/move/", views.partnership_move, name="partnership_move"),
+    path(
+        "<slug:slug>/contact/<slug:to_slug>/",
+        views.contact_request_create,
+        name="contact_request_create",
+    ),
+]

@@ -1,0 +1,475 @@
+"""Writes and rules of cooperation: sending and answering contact requests, and moving
+partnerships through their stages. Every step is checked here (the pages, the API and the
+admin all come through), written to the audit log in the same transaction, and mailed after
+commit."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import rules
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from clusterbridge.accounts.models import User
+from clusterbridge.audit.services import audit_record
+from clusterbridge.clusters.models import Cluster
+from clusterbridge.cooperation import selectors, validators
+from clusterbridge.cooperation.enums import ContactRequestStatus, PartnershipStage, allowed_moves
+from clusterbridge.cooperation.models import ContactRequest, Partnership, PartnershipStageChange
+
+# How many contact requests one person may send within a day (all their clusters together);
+# a setting, so a deployment can tighten or widen it.
+DEFAULT_REQUESTS_PER_DAY = 10
+RATE_WINDOW = dt.timedelta(days=1)
+
+
+def requests_per_day() -> int:
+    return int(getattr(settings, "COOPERATION_CONTACT_REQUESTS_PER_DAY", DEFAULT_REQUESTS_PER_DAY))
+
+
+class ContactRequestThrottledError(Exception):
+    """The sender has reached the day's limit of contact requests."""
+
+    def __init__(self, limit: int, retry_after: dt.timedelta) -> None:
+        self.limit = limit
+        self.retry_after = retry_after
+        super().__init__(
+            _(
+                "You have sent %(limit)d contact requests within a day, the most allowed. "
+                "Please try again later."
+            )
+            % {"limit": limit}
+        )
+
+
+# --- mail -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Recipient:
+    address: str
+    language: str
+
+
+def _language_of(user: User) -> str:
+    return user.preferred_language if user.preferred_language in {"en", "de"} else "en"
+
+
+def _mail_after_commit(
+    *, recipients: Iterable[_Recipient], template: str, context: dict[str, Any], link: str
+) -> None:
+    """One mail per recipient, each in the recipient's language, sent once the transaction has
+    committed (a rolled-back request never mails anyone). `link` is a URL name and pk, resolved
+    under the recipient's language prefix."""
+    recipients = list(recipients)
+    if not recipients:
+        return
+
+    def send() -> None:
+        for recipient in recipients:
+            with translation.override(recipient.language):
+                url = context["base_url"].rstrip("/") + reverse(link, kwargs={"pk": context["pk"]})
+                body = render_to_string(f"cooperation/mail/{template}.txt", {**context, "url": url})
+                body = body.strip() + "\n"
+                subject_lines = render_to_string(
+                    f"cooperation/mail/{template}_subject.txt", context
+                ).split()
+            EmailMessage(
+                subject=" ".join(subject_lines)[:200],
+                body=body,
+                to=[recipient.address],
+            ).send()
+
+    transaction.on_commit(send)
+
+
+def _receiver_recipients(cluster: Cluster) -> list[_Recipient]:
+    """The receiving cluster's managers, each in their language, and its management
+    organisation's address (German for a German cluster, English otherwise)."""
+    recipients: list[_Recipient] = []
+    seen: set[str] = set()
+    for manager in cluster.managers.filter(is_active=True).exclude(email="").order_by("pk"):
+        if manager.email.lower() not in seen:
+            seen.add(manager.email.lower())
+            recipients.append(_Recipient(manager.email, _language_of(manager)))
+    organisation = cluster.management_organisation
+    if organisation is not None and organisation.email and organisation.email.lower() not in seen:
+        recipients.append(_Recipient(organisation.email, "de" if cluster.is_german else "en"))
+    return recipients
+
+
+# --- contact requests -------------------------------------------------------------------------
+
+
+def _check_pair(*, sender_cluster: Cluster, receiver_cluster: Cluster, actor: User) -> None:
+    """The rules on who may ask whom; each error names the rule."""
+    if sender_cluster.pk == receiver_cluster.pk:
+        raise ValidationError(_("A cluster cannot send a contact request to itself."))
+    if receiver_cluster.managers.filter(pk=actor.pk).exists():
+        raise ValidationError(
+            _("You manage both %(a)s and %(b)s; a contact request is for talking to others.")
+            % {"a": sender_cluster.name, "b": receiver_cluster.name}
+        )
+    if (
+        sender_cluster.management_organisation_id is not None
+        and sender_cluster.management_organisation_id == receiver_cluster.management_organisation_id
+    ):
+        raise ValidationError(
+            _("%(a)s and %(b)s are run by the same management organisation.")
+            % {"a": sender_cluster.name, "b": receiver_cluster.name}
+        )
+    if sender_cluster.is_german and receiver_cluster.is_german:
+        raise ValidationError(
+            _(
+                "A partnership joins a German cluster with a partner abroad; "
+                "%(a)s and %(b)s are both in Germany."
+            )
+            % {"a": sender_cluster.name, "b": receiver_cluster.name}
+        )
+    if not sender_cluster.is_german and not receiver_cluster.is_german:
+        raise ValidationError(
+            _(
+                "A partnership joins a German cluster with a partner abroad; "
+                "%(a)s and %(b)s are both outside Germany."
+            )
+            % {"a": sender_cluster.name, "b": receiver_cluster.name}
+        )
+    if selectors.open_request_between(sender_cluster, receiver_cluster) is not None:
+        raise ValidationError(
+            _("There is already an open contact request between %(a)s and %(b)s.")
+            % {"a": sender_cluster.name, "b": receiver_cluster.name}
+        )
+    if selectors.partnership_between(sender_cluster, receiver_cluster) is not None:
+        raise ValidationError(
+            _("%(a)s and %(b)s already have a partnership.")
+            % {"a": sender_cluster.name, "b": receiver_cluster.name}
+        )
+
+
+def _check_rate(actor: User) -> None:
+    """Counts the requests the person sent in the last day. The requests themselves are the
+    record, so the limit holds across processes and survives a cache flush."""
+    limit = requests_per_day()
+    since = timezone.now() - RATE_WINDOW
+    recent = list(
+        ContactRequest.objects.filter(sender=actor, created_at__gte=since)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)[:limit]
+    )
+    if len(recent) >= limit:
+        # Free again once the oldest of the counted requests is a day old.
+        oldest = recent[-1] if recent else timezone.now()
+        raise ContactRequestThrottledError(limit, oldest + RATE_WINDOW - timezone.now())
+
+
+def _clean_fields(**fields: tuple[str, Any]) -> dict[str, str]:
+    """Cleans each field with its validator; all errors at once, each under its field."""
+    cleaned: dict[str, str] = {}
+    errors: dict[str, list[str]] = {}
+    for name, (value, clean) in fields.items():
+        try:
+            cleaned[name] = clean(value)
+        except ValidationError as exc:
+            errors[name] = exc.messages
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+@transaction.atomic
+def contact_request_send(
+    *,
+    sender_cluster: Cluster,
+    receiver_cluster: Cluster,
+    actor: User,
+    topic: str,
+    message: str,
+    base_url: str = "",
+) -> ContactRequest:
+    """A manager of `sender_cluster` asks `receiver_cluster`'s management to talk."""
+    if not rules.has_perm("cooperation.send_contact_request", actor, sender_cluster):
+        raise PermissionDenied(_("You may only send contact requests for clusters you manage."))
+    cleaned = _clean_fields(
+        topic=(topic, validators.clean_topic), message=(message, validators.clean_message)
+    )
+    _check_pair(sender_cluster=sender_cluster, receiver_cluster=receiver_cluster, actor=actor)
+    _check_rate(actor)
+    request = ContactRequest(
+        sender_cluster=sender_cluster,
+        receiver_cluster=receiver_cluster,
+        sender=actor,
+        topic=cleaned["topic"],
+        message=cleaned["message"],
+    )
+    request.full_clean()
+    try:
+        # A savepoint, so a race lost to the one-open-request constraint leaves the outer
+        # transaction usable for the error.
+        with transaction.atomic():
+            request.save()
+    except IntegrityError as exc:
+        raise ValidationError(
+            _("There is already an open contact request between %(a)s and %(b)s.")
+            % {"a": sender_cluster.name, "b": receiver_cluster.name}
+        ) from exc
+    audit_record(
+        actor=actor,
+        action="cooperation.contact_request.sent",
+        target=request,
+        changes={
+            "from": sender_cluster.slug,
+            "to": receiver_cluster.slug,
+            "topic": request.topic,
+        },
+        cluster_id=sender_cluster.pk,
+    )
+    _mail_after_commit(
+        recipients=_receiver_recipients(receiver_cluster),
+        template="request_sent",
+        context={
+            "pk": request.pk,
+            "base_url": base_url,
+            "sender_cluster": sender_cluster.name,
+            "receiver_cluster": receiver_cluster.name,
+            "sender_name": actor.get_full_name() or actor.get_username(),
+            "topic": request.topic,
+            "message": request.message,
+        },
+        link="cooperation:contact_request_detail",
+    )
+    return request
+
+
+def _lock_open(contact_request: ContactRequest) -> ContactRequest:
+    """The request, re-read under a row lock, so two managers answering at once cannot both
+    succeed; refused unless it is still open."""
+    locked = ContactRequest.objects.select_for_update().get(pk=contact_request.pk)
+    if locked.status != ContactRequestStatus.OPEN:
+        raise ValidationError(
+            _("This contact request is no longer open (it was %(status)s).")
+            % {"status": locked.get_status_display()}
+        )
+    return locked
+
+
+def _answer_mail(request: ContactRequest, *, template: str, base_url: str, actor: User) -> None:
+    sender = request.sender
+    if sender is None or not sender.is_active or not sender.email:
+        return
+    _mail_after_commit(
+        recipients=[_Recipient(sender.email, _language_of(sender))],
+        template=template,
+        context={
+            "pk": request.pk,
+            "base_url": base_url,
+            "sender_cluster": request.sender_cluster.name,
+            "receiver_cluster": request.receiver_cluster.name,
+            "answered_by": actor.get_full_name() or actor.get_username(),
+            "topic": request.topic,
+            "reply": request.reply,
+        },
+        link="cooperation:contact_request_detail",
+    )
+
+
+@transaction.atomic
+def contact_request_accept(
+    *, contact_request: ContactRequest, actor: User, reply: str = "", base_url: str = ""
+) -> Partnership:
+    """The receiving management accepts: the request opens a partnership in talks."""
+    if not rules.has_perm("cooperation.decide_contact_request", actor, contact_request):
+        raise PermissionDenied(
+            _("Only the managers of the cluster that received a request may answer it.")
+        )
+    cleaned = _clean_fields(reply=(reply, validators.clean_reply))
+    request = _lock_open(contact_request)
+    sender_cluster, receiver_cluster = request.sender_cluster, request.receiver_cluster
+    german, partner = (
+        (sender_cluster, receiver_cluster)
+        if sender_cluster.is_german
+        else (receiver_cluster, sender_cluster)
+    )
+    now = timezone.now()
+    partnership = selectors.partnership_between(german, partner)
+    if partnership is None:
+        partnership = Partnership(
+            german_cluster=german,
+            partner_cluster=partner,
+            stage=PartnershipStage.IN_TALKS,
+            stage_since=now,
+            created_at=now,
+        )
+        partnership.full_clean()
+        partnership.save()
+        # The history starts when the request was sent: that was the first contact.
+        sender = request.sender
+        PartnershipStageChange.objects.create(
+            partnership=partnership,
+            from_stage="",
+            to_stage=PartnershipStage.CONTACTED,
+            actor=sender,
+            actor_name=sender.get_username() if sender is not None else "",
+            note=request.topic,
+            created_at=request.created_at,
+        )
+        PartnershipStageChange.objects.create(
+            partnership=partnership,
+            from_stage=PartnershipStage.CONTACTED,
+            to_stage=PartnershipStage.IN_TALKS,
+            actor=actor,
+            actor_name=actor.get_username(),
+            note=cleaned["reply"],
+            created_at=now,
+        )
+        audit_record(
+            actor=actor,
+            action="cooperation.partnership.opened",
+            target=partnership,
+            changes={"stage": PartnershipStage.IN_TALKS.value, "contact_request": request.pk},
+            cluster_id=german.pk,
+        )
+    request.status = ContactRequestStatus.ACCEPTED
+    request.reply = cleaned["reply"]
+    request.decided_by = actor
+    request.decided_at = now
+    request.partnership = partnership
+    request.full_clean()
+    request.save()
+    audit_record(
+        actor=actor,
+        action="cooperation.contact_request.accepted",
+        target=request,
+        changes={"status": ["open", "accepted"], "partnership": partnership.pk},
+        cluster_id=receiver_cluster.pk,
+    )
+    _answer_mail(request, template="request_accepted", base_url=base_url, actor=actor)
+    return partnership
+
+
+@transaction.atomic
+def contact_request_decline(
+    *, contact_request: ContactRequest, actor: User, reply: str = "", base_url: str = ""
+) -> ContactRequest:
+    """The receiving management declines, optionally saying why."""
+    if not rules.has_perm("cooperation.decide_contact_request", actor, contact_request):
+        raise PermissionDenied(
+            _("Only the managers of the cluster that received a request may answer it.")
+        )
+    cleaned = _clean_fields(reply=(reply, validators.clean_reply))
+    request = _lock_open(contact_request)
+    request.status = ContactRequestStatus.DECLINED
+    request.reply = cleaned["reply"]
+    request.decided_by = actor
+    request.decided_at = timezone.now()
+    request.full_clean()
+    request.save()
+    audit_record(
+        actor=actor,
+        action="cooperation.contact_request.declined",
+        target=request,
+        changes={"status": ["open", "declined"]},
+        cluster_id=request.receiver_cluster_id,
+    )
+    _answer_mail(request, template="request_declined", base_url=base_url, actor=actor)
+    return request
+
+
+@transaction.atomic
+def contact_request_withdraw(*, contact_request: ContactRequest, actor: User) -> ContactRequest:
+    """The sending side takes back a request nobody has answered yet."""
+    if not rules.has_perm("cooperation.withdraw_contact_request", actor, contact_request):
+        raise PermissionDenied(
+            _("Only the managers of the cluster that sent a request may withdraw it.")
+        )
+    request = _lock_open(contact_request)
+    request.status = ContactRequestStatus.WITHDRAWN
+    request.decided_by = actor
+    request.decided_at = timezone.now()
+    request.full_clean()
+    request.save()
+    audit_record(
+        actor=actor,
+        action="cooperation.contact_request.withdrawn",
+        target=request,
+        changes={"status": ["open", "withdrawn"]},
+        cluster_id=request.sender_cluster_id,
+    )
+    return request
+
+
+# --- partnerships -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def partnership_move(
+    *, partnership: Partnership, actor: User, stage: str, note: str = ""
+) -> Partnership:
+    """The one transition of a partnership: checks the move (see `enums.allowed_moves`),
+    records who moved it when and why, and writes the audit log."""
+    if not rules.has_perm("cooperation.move_partnership", actor, partnership):
+        raise PermissionDenied(
+            _("Only the managers of the two clusters may change their partnership.")
+        )
+    cleaned = _clean_fields(note=(note, validators.clean_note))
+    locked = (
+        Partnership.objects.select_for_update()
+        .select_related("german_cluster", "partner_cluster")
+        .get(pk=partnership.pk)
+    )
+    current = PartnershipStage(locked.stage)
+    if stage not in PartnershipStage.values:
+        raise ValidationError({"stage": _("Unknown stage: %(stage)s") % {"stage": stage}})
+    target = PartnershipStage(stage)
+    allowed = allowed_moves(current)
+    if target not in allowed:
+        raise ValidationError(
+            {
+                "stage": _(
+                    "A partnership cannot move from “%(from)s” to “%(to)s”; "
+                    "from “%(from)s” it can move to: %(allowed)s."
+                )
+                % {
+                    "from": current.label,
+                    "to": target.label,
+                    "allowed": ", ".join(f"“{s.label}”" for s in allowed),
+                }
+            }
+        )
+    if current == PartnershipStage.ENDED and (
+        selectors.partnership_between(locked.german_cluster, locked.partner_cluster) is not None
+    ):
+        raise ValidationError(
+            {"stage": _("The two clusters already have another open partnership.")}
+        )
+    now = timezone.now()
+    locked.stage = target
+    locked.stage_since = now
+    locked.full_clean()
+    locked.save(update_fields=["stage", "stage_since"])
+    PartnershipStageChange.objects.create(
+        partnership=locked,
+        from_stage=current,
+        to_stage=target,
+        actor=actor,
+        actor_name=actor.get_username(),
+        note=cleaned["note"],
+        created_at=now,
+    )
+    audit_record(
+        actor=actor,
+        action="cooperation.partnership.moved",
+        target=locked,
+        changes={"stage": [current.value, target.value], "note": cleaned["note"]},
+        cluster_id=locked.german_cluster_id,
+    )
+    return locked

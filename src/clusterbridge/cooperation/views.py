@@ -1,0 +1,223 @@
+"""Pages of cooperation. Each view parses input, calls one selector or service, and renders;
+permissions are checked here and again in the services."""
+
+from __future__ import annotations
+
+import rules
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from clusterbridge.accounts.models import User
+from clusterbridge.cooperation import selectors, services
+from clusterbridge.cooperation.enums import allowed_moves
+from clusterbridge.cooperation.forms import ContactRequestForm, PartnershipMoveForm, ReplyForm
+from clusterbridge.cooperation.models import ContactRequest
+
+
+def _user(request: HttpRequest) -> User:
+    user: User = request.user  # type: ignore[assignment]
+    return user
+
+
+def _base_url(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/")
+
+
+def _add_errors(form: Form, exc: ValidationError) -> None:
+    """A service's errors onto the form: under the field they name, or above the form."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact_request_create(request: HttpRequest, slug: str, to_slug: str) -> HttpResponse:
+    user = _user(request)
+    sender_cluster = selectors.cluster_by_slug(slug)
+    receiver_cluster = selectors.cluster_by_slug(to_slug)
+    if not rules.has_perm("cooperation.send_contact_request", user, sender_cluster):
+        raise PermissionDenied(_("You may only send contact requests for clusters you manage."))
+    form = ContactRequestForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            contact_request = services.contact_request_send(
+                sender_cluster=sender_cluster,
+                receiver_cluster=receiver_cluster,
+                actor=user,
+                topic=form.cleaned_data["topic"],
+                message=form.cleaned_data["message"],
+                base_url=_base_url(request),
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        except services.ContactRequestThrottledError as exc:
+            form.add_error(None, str(exc))
+            status = 429
+        else:
+            messages.success(
+                request,
+                _("Your contact request was sent to %(name)s.") % {"name": receiver_cluster.name},
+            )
+            return HttpResponseRedirect(contact_request.get_absolute_url())
+    context = {
+        "form": form,
+        "sender_cluster": sender_cluster,
+        "receiver_cluster": receiver_cluster,
+        "existing": selectors.open_request_between(sender_cluster, receiver_cluster),
+    }
+    return render(request, "cooperation/contact_request_form.html", context, status=status)
+
+
+@login_required
+@require_GET
+def inbox(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "cooperation/inbox.html",
+        {"inbox": selectors.contact_request_inbox(_user(request))},
+    )
+
+
+def _detail_context(user: User, contact_request: ContactRequest) -> dict[str, object]:
+    return {
+        "contact_request": contact_request,
+        "can_decide": contact_request.is_open
+        and rules.has_perm("cooperation.decide_contact_request", user, contact_request),
+        "can_withdraw": contact_request.is_open
+        and rules.has_perm("cooperation.withdraw_contact_request", user, contact_request),
+    }
+
+
+@login_required
+@require_GET
+def contact_request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    contact_request = selectors.contact_request_get(pk=pk, user=user)
+    context = {**_detail_context(user, contact_request), "form": ReplyForm()}
+    return render(request, "cooperation/contact_request_detail.html", context)
+
+
+def _answer(request: HttpRequest, pk: int, *, accept: bool) -> HttpResponse:
+    user = _user(request)
+    contact_request = selectors.contact_request_get(pk=pk, user=user)
+    if not rules.has_perm("cooperation.decide_contact_request", user, contact_request):
+        raise PermissionDenied(
+            _("Only the managers of the cluster that received a request may answer it.")
+        )
+    form = ReplyForm(request.POST)
+    if form.is_valid():
+        try:
+            if accept:
+                services.contact_request_accept(
+                    contact_request=contact_request,
+                    actor=user,
+                    reply=form.cleaned_data["reply"],
+                    base_url=_base_url(request),
+                )
+                messages.success(
+                    request, _("You accepted the request; the partnership is in talks.")
+                )
+            else:
+                services.contact_request_decline(
+                    contact_request=contact_request,
+                    actor=user,
+                    reply=form.cleaned_data["reply"],
+                    base_url=_base_url(request),
+                )
+                messages.success(request, _("You declined the request."))
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            return HttpResponseRedirect(contact_request.get_absolute_url())
+    context = {**_detail_context(user, contact_request), "form": form}
+    return render(request, "cooperation/contact_request_detail.html", context, status=400)
+
+
+@login_required
+@require_POST
+def contact_request_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    return _answer(request, pk, accept=True)
+
+
+@login_required
+@require_POST
+def contact_request_decline(request: HttpRequest, pk: int) -> HttpResponse:
+    return _answer(request, pk, accept=False)
+
+
+@login_required
+@require_POST
+def contact_request_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    contact_request = selectors.contact_request_get(pk=pk, user=user)
+    if not rules.has_perm("cooperation.withdraw_contact_request", user, contact_request):
+        raise PermissionDenied(
+            _("Only the managers of the cluster that sent a request may withdraw it.")
+        )
+    try:
+        services.contact_request_withdraw(contact_request=contact_request, actor=user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("You withdrew the request."))
+    return HttpResponseRedirect(contact_request.get_absolute_url())
+
+
+def _partnership_page(
+    request: HttpRequest, pk: int, *, form: PartnershipMoveForm | None = None, status: int = 200
+) -> HttpResponse:
+    user = _user(request)
+    partnership = selectors.partnership_get(pk=pk, user=user)
+    can_see_history = user.has_perm("cooperation.view_partnership_history", partnership)
+    can_move = rules.has_perm("cooperation.move_partnership", user, partnership)
+    context = {
+        "partnership": partnership,
+        "history": selectors.partnership_history(partnership) if can_see_history else None,
+        "can_move": can_move,
+        "form": form or PartnershipMoveForm(allowed=allowed_moves(partnership.stage)),
+    }
+    return render(request, "cooperation/partnership_detail.html", context, status=status)
+
+
+@require_GET
+def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _partnership_page(request, pk)
+
+
+@login_required
+@require_POST
+def partnership_move(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    partnership = selectors.partnership_get(pk=pk, user=user)
+    if not rules.has_perm("cooperation.move_partnership", user, partnership):
+        raise PermissionDenied(
+            _("Only the managers of the two clusters may change their partnership.")
+        )
+    form = PartnershipMoveForm(request.POST, allowed=allowed_moves(partnership.stage))
+    if form.is_valid():
+        try:
+            moved = services.partnership_move(
+                partnership=partnership,
+                actor=user,
+                stage=form.cleaned_data["stage"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("The partnership is now “%(stage)s”.") % {"stage": moved.get_stage_display()},
+            )
+            return HttpResponseRedirect(moved.get_absolute_url())
+    return _partnership_page(request, pk, form=form, status=400)

@@ -110,7 +110,7 @@ def test_profile_panels_warm_fills_every_cluster(pair: dict[str, Cluster]) -> No
     count = selectors.profile_panels_warm()
 
     assert count == 5
-    assert [e.slug for e in selectors.profile_panel(cluster=pair["b"]).partners][0] == "leicht-de"
+    assert selectors.profile_panel(cluster=pair["b"]).partners[0].slug == "leicht-de"
 
 
 @pytest.mark.django_db

@@ -265,7 +265,9 @@ class MatchIndex:
             (_feasibility(p) for p in self.profiles), dtype=np.float32, count=n
         )
 
-        # Unique phrases: vectors (float16: half the memory, cosines off by < 1e-3) and tokens.
+        # Unique phrases: vectors (float32: the re-rank gathers hundreds of rows per query, and
+        # converting float16 rows cost more than the products; 2 KB per distinct phrase) and
+        # tokens.
         self.phrase_texts: list[str] = []
         phrase_id: dict[str, int] = {}
         for p in self.profiles:
@@ -274,7 +276,7 @@ class MatchIndex:
                     phrase_id[phrase.text] = len(self.phrase_texts)
                     self.phrase_texts.append(phrase.text)
         u = len(self.phrase_texts)
-        self.phrase_vectors = np.zeros((u, dims), dtype=np.float16)
+        self.phrase_vectors = np.zeros((u, dims), dtype=np.float32)
         for text, i in phrase_id.items():
             vector = vectors.get(text)
             if vector is not None:
@@ -325,7 +327,7 @@ class MatchIndex:
             positions, starts, lengths = _segments(ptr, rows)
             if positions.size == 0:
                 continue
-            vectors = self.phrase_vectors[ids[positions]].astype(np.float32)
+            vectors = self.phrase_vectors[ids[positions]]
             full = lengths > 0
             out[rows[full]] = np.add.reduceat(vectors, starts[full], axis=0)
         return _normalise(out)
@@ -347,8 +349,8 @@ class MatchIndex:
         semantic cosine and the lexical token overlap (cosine of the token sets)."""
         if len(rows) == 0 or len(cols) == 0:
             return np.zeros((len(rows), len(cols)), dtype=np.float32)
-        a = self.phrase_vectors[rows].astype(np.float32)
-        b = self.phrase_vectors[cols].astype(np.float32)
+        a = self.phrase_vectors[rows]
+        b = self.phrase_vectors[cols]
         semantic = _calibrate(a @ b.T)
         indicator = np.zeros((len(rows), max(1, self.vocabulary_size)), dtype=np.float32)
         row_pos, _row_starts, row_len = _segments(self.token_ptr, rows)
@@ -366,26 +368,32 @@ class MatchIndex:
 
     # --- stage 1 -------------------------------------------------------------------------
 
-    def _stage1(self, sources: np.ndarray) -> dict[str, np.ndarray]:
-        """Exact domain, value-chain and feasibility parts and approximate phrase parts of
-        every cluster for each source row: arrays (len(sources) x n)."""
-        domain = FIELD_SHARE * (self.fields_unit[sources] @ self.fields_unit.T) + (
-            1 - FIELD_SHARE
-        ) * (self.branches_unit[sources] @ self.branches_unit.T)
+    def _domain(self, sources: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(shared domain, shares a field, shares a branch), each (len(sources) x n)."""
+        fields = self.fields_unit[sources] @ self.fields_unit.T
+        branches = self.branches_unit[sources] @ self.branches_unit.T
+        domain = FIELD_SHARE * fields + (1 - FIELD_SHARE) * branches
+        return domain, fields > 0, branches > 0
+
+    def _stage1(self, sources: np.ndarray, cols: np.ndarray | None = None) -> dict[str, np.ndarray]:
+        """Exact value-chain part and approximate phrase parts (centroid cosines) of the
+        clusters `cols` (all when None) for each source row: (len(sources) x len(cols))."""
+        offers = self.offer_centroids if cols is None else self.offer_centroids[cols]
+        seeks = self.seek_centroids if cols is None else self.seek_centroids[cols]
+        roles = self.roles if cols is None else self.roles[cols]
         weak = self.weak_roles[sources]
         weak_count = weak.sum(axis=1, keepdims=True)
-        value_chain = np.divide(
-            weak @ self.roles.T, weak_count, out=np.zeros_like(domain), where=weak_count > 0
-        )
-        offers_sought = _calibrate(self.seek_centroids[sources] @ self.offer_centroids.T)
-        sought_offered = _calibrate(self.offer_centroids[sources] @ self.seek_centroids.T)
-        sameness = _calibrate(self.offer_centroids[sources] @ self.offer_centroids.T)
+        chain = weak @ roles.T
+        value_chain = np.divide(chain, weak_count, out=np.zeros_like(chain), where=weak_count > 0)
+        # One pass over the offer centroids serves both the sought and the same offers.
+        k = len(sources)
+        both = np.concatenate([self.seek_centroids[sources], self.offer_centroids[sources]])
+        by_offers = _calibrate(both @ offers.T)
         return {
-            "shared_domain": domain,
-            "offers_sought": offers_sought,
-            "sought_offered": sought_offered,
+            "offers_sought": by_offers[:k],
+            "sameness": by_offers[k:],
+            "sought_offered": _calibrate(self.offer_centroids[sources] @ seeks.T),
             "value_chain": value_chain,
-            "sameness": sameness,
         }
 
     def _total(self, parts: Mapping[str, np.ndarray], feasibility: np.ndarray) -> np.ndarray:
@@ -414,8 +422,9 @@ class MatchIndex:
         both = self.phrase_similarity(np.concatenate([seeks, offers]), their_offers)
         best = _segment_reduce(both, starts, lengths, "max")  # (k1 + k2) x C
         k1 = len(seeks)
-        offers_sought = best[:k1].mean(axis=0) if k1 else np.zeros(len(candidates), np.float32)
-        sameness = best[k1:].mean(axis=0) if len(offers) else np.zeros(len(candidates), np.float32)
+        zeros = np.zeros(len(candidates), np.float32)
+        offers_sought = best[:k1].mean(axis=0) if k1 else zeros
+        sameness = best[k1:].mean(axis=0) if len(offers) else zeros
         positions, starts, lengths = _segments(self.seek_ptr, candidates)
         their_seeks = self.seek_ids[positions]
         answered = self.phrase_similarity(offers, their_seeks)
@@ -430,70 +439,84 @@ class MatchIndex:
     def _rank(
         self,
         a: int,
-        stage1: Mapping[str, np.ndarray],
-        allowed: np.ndarray,
+        candidates: np.ndarray,
+        parts: Mapping[str, np.ndarray],
         *,
         limit: int,
         shortlist: int,
         similar: bool,
     ) -> list[tuple[int, float, dict[str, float]]]:
-        """(candidate, score, parts) of the best `limit` allowed candidates, best first."""
-        candidates = np.flatnonzero(allowed)
+        """(candidate, score, parts) of the best `limit` candidates, best first; `parts` are
+        the stage-1 parts aligned with `candidates`."""
         if candidates.size == 0 or limit <= 0:
             return []
-        approx = (self._similarity(stage1) if similar else self._total(stage1, self.feasibility))[
-            candidates
-        ]
+        feasibility = self.feasibility[candidates]
+        approx = self._similarity(parts) if similar else self._total(parts, feasibility)
         keep = max(limit, shortlist)
+        chosen = np.arange(candidates.size)
         if candidates.size > keep:
-            top = np.argpartition(-approx, keep - 1)[:keep]
-            candidates = candidates[top]
-        exact = dict(stage1)
-        phrase_parts = self._exact_phrase_parts(a, candidates)
-        parts = {name: values[candidates] for name, values in exact.items()}
-        parts.update(phrase_parts)
-        parts["feasibility"] = self.feasibility[candidates]
-        scores = self._similarity(parts) if similar else self._total(parts, parts["feasibility"])
-        order = np.lexsort((self.ids[candidates], -np.round(scores, 6)))[:limit]
+            chosen = np.argpartition(-approx, keep - 1)[:keep]
+        exact = {name: values[chosen] for name, values in parts.items()}
+        exact.update(self._exact_phrase_parts(a, candidates[chosen]))
+        exact["feasibility"] = feasibility[chosen]
+        scores = self._similarity(exact) if similar else self._total(exact, exact["feasibility"])
+        picked = candidates[chosen]
+        order = np.lexsort((self.ids[picked], -np.round(scores, 6)))[:limit]
         return [
             (
-                int(candidates[i]),
+                int(picked[i]),
                 float(scores[i]),
-                {name: float(parts[name][i]) for name in PARTS},
+                {name: float(exact[name][i]) for name in PARTS},
             )
             for i in order
         ]
 
     # --- queries -------------------------------------------------------------------------
 
-    def partner_masks(
-        self, a: int, allowed: np.ndarray | None = None
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Who may be A's partner: clusters abroad sharing a technology field, and (second
-        choice) clusters abroad sharing only a related area (a branch)."""
-        abroad = self.country != self.country[a]
-        abroad[a] = False
-        if allowed is not None:
-            abroad &= allowed
-        field = abroad & (self.fields[a] @ self.fields.T > 0)
-        related = abroad & ~field & (self.branches[a] @ self.branches.T > 0)
-        return field, related
-
-    def _rank_partners(
+    def _query(
         self,
         a: int,
-        stage1: Mapping[str, np.ndarray],
         allowed: np.ndarray | None,
         *,
         limit: int,
         shortlist: int,
+        similar: bool,
+        domain_row: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+        stage1_row: Mapping[str, np.ndarray] | None = None,
     ) -> list[tuple[int, float, dict[str, float]]]:
-        """Clusters sharing a field first; where fewer than `limit` do, related ones follow."""
-        field, related = self.partner_masks(a, allowed)
-        ranked = self._rank(a, stage1, field, limit=limit, shortlist=shortlist, similar=False)
-        if len(ranked) < limit:
+        """Partners: abroad and sharing a technology field, then, where fewer than `limit`
+        do, abroad and sharing only a related area (a branch). Similar clusters: any country,
+        sharing a field or a branch. Stage 1 runs on those candidates only."""
+        if domain_row is None:
+            domain, field, branch = (x[0] for x in self._domain(np.array([a])))
+        else:
+            domain, field, branch = domain_row
+        eligible = np.ones(len(self), dtype=bool) if allowed is None else allowed.copy()
+        eligible[a] = False
+        if similar:
+            tiers = [eligible & (field | branch)]
+        else:
+            eligible &= self.country != self.country[a]
+            tiers = [eligible & field, eligible & branch & ~field]
+        ranked: list[tuple[int, float, dict[str, float]]] = []
+        for mask in tiers:
+            if len(ranked) >= limit:
+                break
+            candidates = np.flatnonzero(mask)
+            if candidates.size == 0:
+                continue
+            if stage1_row is None:
+                parts = {k: v[0] for k, v in self._stage1(np.array([a]), candidates).items()}
+            else:
+                parts = {k: v[candidates] for k, v in stage1_row.items()}
+            parts["shared_domain"] = domain[candidates]
             ranked += self._rank(
-                a, stage1, related, limit=limit - len(ranked), shortlist=shortlist, similar=False
+                a,
+                candidates,
+                parts,
+                limit=limit - len(ranked),
+                shortlist=shortlist,
+                similar=similar,
             )
         return ranked
 
@@ -507,29 +530,23 @@ class MatchIndex:
     ) -> list[Match]:
         """A's best complementary partners abroad; `allowed` (a boolean mask over the index)
         narrows the candidates further (filters, excluded partners)."""
-        stage1 = {k: v[0] for k, v in self._stage1(np.array([a])).items()}
-        ranked = self._rank_partners(a, stage1, allowed, limit=limit, shortlist=shortlist)
-        return [self.explain_pair(a, b, score, parts) for b, score, parts in ranked]
+        ranked = self._query(a, allowed, limit=limit, shortlist=shortlist, similar=False)
+        return self.explain(a, ranked)
 
     def similar(
         self, a: int, *, limit: int = 5, allowed: np.ndarray | None = None, shortlist: int = 200
     ) -> list[Match]:
         """The clusters most like A (same domain, same offers), in any country."""
-        stage1 = {k: v[0] for k, v in self._stage1(np.array([a])).items()}
-        mask = np.ones(len(self), dtype=bool)
-        mask[a] = False
-        if allowed is not None:
-            mask &= allowed
-        ranked = self._rank(a, stage1, mask, limit=limit, shortlist=shortlist, similar=True)
-        return [self.explain_pair(a, b, score, parts) for b, score, parts in ranked]
+        ranked = self._query(a, allowed, limit=limit, shortlist=shortlist, similar=True)
+        return self.explain(a, ranked)
 
     def score_pair(self, a: int, b: int) -> Match:
         """The full score of one pair, whatever the candidate rules say (tests, explanations)."""
-        stage1 = {k: v[0] for k, v in self._stage1(np.array([a])).items()}
-        allowed = np.zeros(len(self), dtype=bool)
-        allowed[b] = True
-        ((_, score, parts),) = self._rank(a, stage1, allowed, limit=1, shortlist=1, similar=False)
-        return self.explain_pair(a, b, score, parts)
+        candidates = np.array([b])
+        parts = {k: v[0] for k, v in self._stage1(np.array([a]), candidates).items()}
+        parts["shared_domain"] = self._domain(np.array([a]))[0][0][candidates]
+        ranked = self._rank(a, candidates, parts, limit=1, shortlist=1, similar=False)
+        return self.explain(a, ranked)[0]
 
     def all_pairs(
         self, *, partners: int = 10, similar: int = 10, block: int = 256, shortlist: int = 100
@@ -540,14 +557,28 @@ class MatchIndex:
         n = len(self)
         for start in range(0, n, block):
             sources = np.arange(start, min(n, start + block))
+            domain, field, branch = self._domain(sources)
             stage1 = self._stage1(sources)
             for row, a in enumerate(sources.tolist()):
+                domain_row = (domain[row], field[row], branch[row])
                 mine = {k: v[row] for k, v in stage1.items()}
-                ranked_p = self._rank_partners(a, mine, None, limit=partners, shortlist=shortlist)
-                everyone = np.ones(n, dtype=bool)
-                everyone[a] = False
-                ranked_s = self._rank(
-                    a, mine, everyone, limit=similar, shortlist=shortlist, similar=True
+                ranked_p = self._query(
+                    a,
+                    None,
+                    limit=partners,
+                    shortlist=shortlist,
+                    similar=False,
+                    domain_row=domain_row,
+                    stage1_row=mine,
+                )
+                ranked_s = self._query(
+                    a,
+                    None,
+                    limit=similar,
+                    shortlist=shortlist,
+                    similar=True,
+                    domain_row=domain_row,
+                    stage1_row=mine,
                 )
                 out[a] = (
                     [(b, score) for b, score, _ in ranked_p],
@@ -557,11 +588,12 @@ class MatchIndex:
 
     # --- explanations --------------------------------------------------------------------
 
-    def _pairs(self, wanted: np.ndarray, offered: np.ndarray, limit: int) -> tuple[PhrasePair, ...]:
+    def _pairs(
+        self, sims: np.ndarray, wanted: np.ndarray, offered: np.ndarray, limit: int
+    ) -> tuple[PhrasePair, ...]:
         """The best matches of distinct wanted phrases, strongest first."""
-        if len(wanted) == 0 or len(offered) == 0:
+        if sims.size == 0:
             return ()
-        sims = self.phrase_similarity(wanted, offered)
         best = sims.argmax(axis=1)
         found = [
             PhrasePair(
@@ -578,27 +610,45 @@ class MatchIndex:
             unique.setdefault(pair.offered, pair)
         return tuple(list(unique.values())[:limit])
 
-    def explain_pair(self, a: int, b: int, score: float, parts: dict[str, float]) -> Match:
-        pa, pb = self.profiles[a], self.profiles[b]
+    def explain(self, a: int, ranked: list[tuple[int, float, dict[str, float]]]) -> list[Match]:
+        """The ranked candidates as `Match`es with the phrase pairs behind their parts: three
+        similarity matrices for all of them at once."""
+        if not ranked:
+            return []
+        pa = self.profiles[a]
+        cands = np.array([b for b, _, _ in ranked], dtype=np.int64)
         a_seeks = self.seek_ids[self.seek_ptr[a] : self.seek_ptr[a + 1]]
         a_offers = self.offer_ids[self.offer_ptr[a] : self.offer_ptr[a + 1]]
-        b_seeks = self.seek_ids[self.seek_ptr[b] : self.seek_ptr[b + 1]]
-        b_offers = self.offer_ids[self.offer_ptr[b] : self.offer_ptr[b + 1]]
+        off_pos, off_starts, off_len = _segments(self.offer_ptr, cands)
+        their_offers = self.offer_ids[off_pos]
+        seek_pos, seek_starts, seek_len = _segments(self.seek_ptr, cands)
+        their_seeks = self.seek_ids[seek_pos]
+        sought = self.phrase_similarity(a_seeks, their_offers)
+        same = self.phrase_similarity(a_offers, their_offers)
+        answered = self.phrase_similarity(their_seeks, a_offers)
         weak = {self.role_slugs[i] for i in np.flatnonzero(self.weak_roles[a])}
-        return Match(
-            source=pa,
-            candidate=pb,
-            score=round(score, 4),
-            parts={name: round(value, 4) for name, value in parts.items()},
-            shared_fields=tuple(sorted(set(pa.fields) & set(pb.fields))),
-            shared_branches=tuple(sorted(set(pa.branches) & set(pb.branches))),
-            strong_roles=tuple(r for r in self.role_slugs if r in weak and r in pb.roles),
-            offers_sought=self._pairs(a_seeks, b_offers, 2),
-            sought_offered=self._pairs(b_seeks, a_offers, 2),
-            same_offers=self._pairs(a_offers, b_offers, 1),
-            feasibility={
-                "has_management": pb.has_management,
-                "states_funding": pb.states_funding,
-                "international": pb.international,
-            },
-        )
+        matches = []
+        for j, (b, score, parts) in enumerate(ranked):
+            pb = self.profiles[b]
+            o = slice(int(off_starts[j]), int(off_starts[j] + off_len[j]))
+            s = slice(int(seek_starts[j]), int(seek_starts[j] + seek_len[j]))
+            matches.append(
+                Match(
+                    source=pa,
+                    candidate=pb,
+                    score=round(score, 4),
+                    parts={name: round(value, 4) for name, value in parts.items()},
+                    shared_fields=tuple(sorted(set(pa.fields) & set(pb.fields))),
+                    shared_branches=tuple(sorted(set(pa.branches) & set(pb.branches))),
+                    strong_roles=tuple(r for r in self.role_slugs if r in weak and r in pb.roles),
+                    offers_sought=self._pairs(sought[:, o], a_seeks, their_offers[o], 2),
+                    sought_offered=self._pairs(answered[s], their_seeks[s], a_offers, 2),
+                    same_offers=self._pairs(same[:, o], a_offers, their_offers[o], 1),
+                    feasibility={
+                        "has_management": pb.has_management,
+                        "states_funding": pb.states_funding,
+                        "international": pb.international,
+                    },
+                )
+            )
+        return matches

@@ -344,7 +344,10 @@ class Application(models.Model):
         return f"{self.cluster} ({self.round.year})"
 
     def clean(self) -> None:
-        validators.validate_country_codes(self.target_countries or [])
+        try:
+            validators.validate_country_codes(self.target_countries or [])
+        except ValidationError as exc:
+            raise ValidationError({"target_countries": exc.error_list}) from exc
 
     @property
     def requested_eur(self) -> Decimal:

@@ -79,14 +79,15 @@ def _mail_after_commit(
         for recipient in recipients:
             with translation.override(recipient.language):
                 url = context["base_url"].rstrip("/") + reverse(link, kwargs={"pk": context["pk"]})
-                body = render_to_string(f"cooperation/mail/{template}.txt", {**context, "url": url})
-                body = body.strip() + "\n"
+                rendered = render_to_string(
+                    f"cooperation/mail/{template}.txt", {**context, "url": url}
+                )
                 subject_lines = render_to_string(
                     f"cooperation/mail/{template}_subject.txt", context
                 ).split()
             EmailMessage(
                 subject=" ".join(subject_lines)[:200],
-                body=body,
+                body=rendered.strip() + "\n",
                 to=[recipient.address],
             ).send()
 

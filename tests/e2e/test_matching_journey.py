@@ -1,0 +1,50 @@
+"""Finding partners as a cluster manager does: from the profile to the ranked partners abroad,
+narrowing by country, reading why a partner fits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from clusterbridge.demo.services import demo_load
+from clusterbridge.matching import selectors
+from clusterbridge.matching.services import matching_refresh
+from tests.e2e.conftest import axe_violations
+
+
+@pytest.fixture
+def matched_landscape(transactional_db: None) -> None:
+    selectors.landscape_forget()
+    demo_load()
+    matching_refresh()
+
+
+def test_profile_to_partners_filter_and_explanation(
+    live_server: Any, page: Any, matched_landscape: None
+) -> None:
+    page.goto(f"{live_server.url}/en/clusters/3dsensation/")
+    panel = page.locator("section.matching-panel")
+    assert panel.get_by_role("heading", name="Best complementary partners abroad").count() == 1
+    assert panel.locator("ol").first.locator("li a").count() == 5
+    assert axe_violations(page) == []
+
+    panel.get_by_role("link", name="Find partners").click()
+    page.wait_for_url("**/en/matching/3dsensation/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Find partners for 3Dsensation"
+    assert page.locator("ol.match-list > li.match").count() == 20
+    assert axe_violations(page) == []
+
+    page.get_by_label("Country").select_option("FR")
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_url("**country=FR**")
+    countries = page.locator("ol.match-list > li.match h2 .muted").all_inner_texts()
+    assert countries
+    assert all(text.endswith("France") for text in countries)
+
+    first = page.locator("ol.match-list > li.match").first
+    assert "It shares 3Dsensation's field" in first.locator(".match-explanation").inner_text()
+    first.get_by_text("Score parts").click()
+    assert first.locator("meter").count() == 6
+    assert axe_violations(page) == []
+    assert page.js_errors == []

@@ -88,7 +88,7 @@ def partnership_list(request: HttpRequest, params: Query[PartnershipQuery]) -> l
     "/partnerships/{partnership_id}",
     response=PartnershipDetailOut,
     url_name="partnership_detail",
-    openapi_extra=problem_responses(401, 404),
+    openapi_extra=problem_responses(401, 404, 422),
 )
 def partnership_detail(request: HttpRequest, partnership_id: int) -> Partnership:
     """One partnership; its history only for the two clusters' managers and administrators."""
@@ -176,7 +176,7 @@ def contact_request_create(
     auth=TokenAuth(),
     response=ContactRequestOut,
     url_name="contact_request_detail",
-    openapi_extra=problem_responses(401, 404),
+    openapi_extra=problem_responses(401, 404, 422),
 )
 def contact_request_detail(request: HttpRequest, request_id: int) -> ContactRequest:
     """One request, for the managers of the two clusters and administrators (404 for others)."""

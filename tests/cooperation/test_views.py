@@ -233,3 +233,29 @@ def test_profile_panel_hides_ended_partnerships_from_the_public(
     own = _client(parties.manager_a).get(parties.a.get_absolute_url()).content.decode()
 
     assert ("No partnerships yet." in public, "No partnerships yet." in own) == (True, False)
+
+
+@pytest.mark.parametrize("who", [None, "manager_a"])
+def test_profile_panel_query_count_does_not_grow_with_partnerships(
+    parties: Parties,
+    send: Send,
+    make_cluster: Callable[..., Any],
+    django_assert_max_num_queries: Any,
+    who: str | None,
+) -> None:
+    client = _client(getattr(parties, who) if who else None)
+    services.contact_request_accept(contact_request=send(), actor=parties.manager_b)
+    client.get(parties.a.get_absolute_url())
+    with django_assert_max_num_queries(100) as one:
+        client.get(parties.a.get_absolute_url())
+    for n in range(2):
+        other = make_cluster(slug=f"abroad-{n}", name=f"Abroad {n}", country="AT", region="")
+        other.managers.add(parties.manager_b)
+        services.contact_request_accept(
+            contact_request=send(receiver_cluster=other), actor=parties.manager_b
+        )
+
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        response = client.get(parties.a.get_absolute_url())
+
+    assert response.content.decode().count('href="/en/cooperation/partnerships/') == 3

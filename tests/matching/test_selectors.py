@@ -124,3 +124,19 @@ def test_index_rebuilds_after_a_change(
 
     assert after is not before
     assert "late" in after.index.position
+
+
+@pytest.mark.django_db
+def test_partners_exclude_existing_partners_on_request(pair: dict[str, Cluster]) -> None:
+    from clusterbridge.cooperation.enums import PartnershipStage
+    from clusterbridge.cooperation.models import Partnership
+
+    Partnership.objects.create(
+        german_cluster=pair["a"], partner_cluster=pair["b"], stage=PartnershipStage.IN_TALKS
+    )
+
+    kept = selectors.partners_for(cluster=pair["a"])
+    excluded = selectors.partners_for(cluster=pair["a"], exclude_partners=True)
+
+    assert slugs(kept.matches) == ["composites-fr", "crash-fr"]
+    assert slugs(excluded.matches) == ["crash-fr"]

@@ -87,3 +87,12 @@ def test_profile_page_shows_panel_with_links(client: Client, pair: dict[str, Clu
     assert "Best complementary partners abroad" in html
     assert 'href="/en/clusters/composites-fr/"' in html
     assert 'href="/en/matching/leicht-de/"' in html
+
+
+@pytest.mark.django_db
+def test_partner_page_links_contact_request_for_each_candidate(
+    client: Client, pair: dict[str, Cluster]
+) -> None:
+    html = client.get("/en/matching/leicht-de/").content.decode()
+
+    assert 'href="/en/cooperation/leicht-de/contact/composites-fr/"' in html

@@ -7,6 +7,7 @@ taxonomy expansions.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -29,14 +30,24 @@ class IndexRow:
 class Backend(Protocol):
     vendor: str
 
-    def write(self, rows: Sequence[IndexRow]) -> None: ...
+    def write(self, rows: Sequence[IndexRow]) -> None:
+        """Adds or replaces the rows' documents."""
+        ...
+
+    def insert(self, rows: Sequence[IndexRow]) -> None:
+        """Adds documents that are not in the full-text index (a rebuild)."""
+        ...
 
     def delete(self, ids: Sequence[int]) -> None: ...
 
     def clear(self) -> None: ...
 
-    def match_sql(self, query: ParsedQuery) -> tuple[str, list[object]]:
-        """SQL selecting `id` and `score` (higher is better) of the matching documents."""
+    def match_sql(
+        self, query: ParsedQuery, *, scored: bool = True, within: Sequence[int] | None = None
+    ) -> tuple[str, list[object]]:
+        """SQL selecting `id` and `score` (higher is better) of the matching documents; `id`
+        alone when not `scored` (counting needs no ranking). With `within`, only those
+        documents, and only they are scored."""
         ...
 
     def suggest_sql(self, folded: str) -> tuple[str, list[object]]:
@@ -54,8 +65,10 @@ class SqliteBackend:
     def write(self, rows: Sequence[IndexRow]) -> None:
         if not rows:
             return
-        ids = [row.document_id for row in rows]
-        self.delete(ids)
+        self.delete([row.document_id for row in rows])
+        self.insert(rows)
+
+    def insert(self, rows: Sequence[IndexRow]) -> None:
         with connection.cursor() as cursor:
             cursor.executemany(
                 "INSERT INTO search_fts (rowid, tokens_a, tokens_b, tokens_c, words) "
@@ -83,13 +96,23 @@ class SqliteBackend:
             cursor.execute("DELETE FROM search_fts")
             cursor.execute("DELETE FROM search_title_trigram")
 
-    def match_sql(self, query: ParsedQuery) -> tuple[str, list[object]]:
+    def match_sql(
+        self, query: ParsedQuery, *, scored: bool = True, within: Sequence[int] | None = None
+    ) -> tuple[str, list[object]]:
         # bm25() is lower for better matches; weights: title, text, taxonomy, words.
-        return (
-            "SELECT rowid AS id, -bm25(search_fts, 10.0, 3.0, 1.5, 0.5) AS score "
-            "FROM search_fts WHERE search_fts MATCH %s",
-            [to_fts5(query)],
+        columns = (
+            "rowid AS id, -bm25(search_fts, 10.0, 3.0, 1.5, 0.5) AS score"
+            if scored
+            else ("rowid AS id")
         )
+        sql = f"SELECT {columns} FROM search_fts WHERE search_fts MATCH %s"  # noqa: S608
+        params: list[object] = [to_fts5(query)]
+        if within is not None:
+            # The unary + keeps FTS5 from taking the ids as a rowid lookup, which would run the
+            # whole match once per id; tested per matching row instead, bm25 runs only for them.
+            sql += " AND +rowid IN (SELECT value FROM json_each(%s))"
+            params.append(json.dumps(list(within)))
+        return sql, params
 
     def suggest_sql(self, folded: str) -> tuple[str, list[object]]:
         if len(folded) >= 3:
@@ -107,6 +130,9 @@ class SqliteBackend:
 
 class PostgresBackend:
     vendor = "postgresql"
+
+    def insert(self, rows: Sequence[IndexRow]) -> None:
+        self.write(rows)
 
     def write(self, rows: Sequence[IndexRow]) -> None:
         if not rows:
@@ -136,7 +162,9 @@ class PostgresBackend:
         with connection.cursor() as cursor:
             cursor.execute("TRUNCATE search_pg")
 
-    def match_sql(self, query: ParsedQuery) -> tuple[str, list[object]]:
+    def match_sql(
+        self, query: ParsedQuery, *, scored: bool = True, within: Sequence[int] | None = None
+    ) -> tuple[str, list[object]]:
         conditions: list[str] = []
         params: list[object] = []
         for condition in to_tsqueries(query):
@@ -148,7 +176,7 @@ class PostgresBackend:
                 parts.append("p.words @@ to_tsquery('simple', %s)")
                 params.append(condition.words_query)
             conditions.append("(" + " OR ".join(parts) + ")")
-        tokens = rank_tokens(query)
+        tokens = rank_tokens(query) if scored else []
         rank_query = " | ".join(tokens) if tokens else ""
         # Weights for D, C, B, A: taxonomy expansions count least, titles most.
         score = (
@@ -156,10 +184,14 @@ class PostgresBackend:
             if rank_query
             else "0.0"
         )
+        columns = f"p.document_id AS id, {score} AS score" if scored else "p.document_id AS id"
         sql = (
-            f"SELECT p.document_id AS id, {score} AS score FROM search_pg p "  # noqa: S608
-            f"WHERE {(' OR ' if query.any_words else ' AND ').join(conditions) or 'TRUE'}"
+            f"SELECT {columns} FROM search_pg p "  # noqa: S608
+            f"WHERE ({(' OR ' if query.any_words else ' AND ').join(conditions) or 'TRUE'})"
         )
+        if within is not None:
+            sql += " AND p.document_id = ANY(%s)"
+            params.append(list(within))
         return sql, ([rank_query] if rank_query else []) + params
 
     def suggest_sql(self, folded: str) -> tuple[str, list[object]]:

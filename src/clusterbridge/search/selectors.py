@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any, Literal
 
 from django.db import connection
@@ -22,6 +24,7 @@ from django.utils.translation import gettext as _
 from clusterbridge.search import registry
 from clusterbridge.search.analysis import fold, words
 from clusterbridge.search.backends import get_backend
+from clusterbridge.search.facet_index import FacetIndex, facet_index_get, ids_array
 from clusterbridge.search.models import SearchDocument, SearchWord
 from clusterbridge.search.query import ParsedQuery, clean, parse
 from clusterbridge.search.services import analyzer_get
@@ -29,7 +32,6 @@ from clusterbridge.search.services import analyzer_get
 Sort = Literal["relevance", "name", "newest"]
 Mode = Literal["blend", "lexical"]
 SORTS: tuple[str, ...] = ("relevance", "name", "newest")
-LEXICAL_LIMIT = 5000
 SEMANTIC_CANDIDATES = 50
 # Cosine similarity from which a semantic neighbour counts as a hit of its own (calibrated on
 # the relevance set; below it, neighbours only reorder lexical hits).
@@ -164,108 +166,228 @@ def known_words(candidates: Iterable[str]) -> set[str]:
     return found
 
 
-def _filter_sql(
-    filters: dict[str, tuple[str, ...]], *, column: str, skip: str | None = None
-) -> tuple[str, list[object]]:
-    clauses: list[str] = []
-    params: list[object] = []
-    for name, values in sorted(filters.items()):
-        if name == skip or not values:
-            continue
-        marks = ", ".join(["%s"] * len(values))
-        clauses.append(
-            f"{column} IN (SELECT document_id FROM search_searchfacetvalue "  # noqa: S608
-            f"WHERE facet = %s AND value IN ({marks}))"
-        )
-        params.extend([name, *values])
-    return (" AND ".join(clauses), params)
-
-
 def _fetch(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
     with connection.cursor() as cursor:
         cursor.execute(sql, list(params))
         return list(cursor.fetchall())
 
 
-def _lexical(query: ParsedQuery, filters: dict[str, tuple[str, ...]]) -> list[tuple[int, float]]:
-    match_sql, match_params = get_backend().match_sql(query)
-    where, params = _filter_sql(filters, column="m.id")
-    # MATERIALIZED makes the full-text match run once; inlined, SQLite would re-run it for
-    # every candidate row of the facet filter (a join on an FTS5 table's rowid).
-    sql = (
-        f"WITH m AS MATERIALIZED ({match_sql}) "  # noqa: S608
-        f"SELECT m.id, m.score FROM m JOIN search_searchdocument d ON d.id = m.id "
-        f"{'WHERE ' + where if where else ''} ORDER BY m.score DESC, m.id LIMIT {LEXICAL_LIMIT}"
+# --- SQL building blocks ------------------------------------------------------------------------
+#
+# A search runs as a few statements over the matched set, which never leaves the database: the
+# ranking (the page's ids, or the head that semantic ranks are fused with) and, in one statement,
+# the total and every facet's counts. Filters are tested per matched document through the
+# (document, facet, value) index, so their cost follows the matches, not the size of a facet
+# value's posting (Germany alone is almost half of all documents).
+
+_FACETS = "search_searchfacetvalue"
+
+
+def _groups(filters: dict[str, tuple[str, ...]]) -> list[tuple[str, tuple[str, ...]]]:
+    return [(name, tuple(values)) for name, values in sorted(filters.items()) if values]
+
+
+def _has_sql(column: str, name: str, values: Sequence[str]) -> tuple[str, list[object]]:
+    """A condition: the document in `column` has one of the values of the facet `name`."""
+    marks = ", ".join(["%s"] * len(values))
+    return (
+        f"EXISTS (SELECT 1 FROM {_FACETS} x WHERE x.document_id = {column} "  # noqa: S608
+        f"AND x.facet = %s AND x.value IN ({marks}))",
+        [name, *values],
     )
-    return [(int(row[0]), float(row[1] or 0)) for row in _fetch(sql, [*match_params, *params])]
 
 
-def _allowed_ids(filters: dict[str, tuple[str, ...]]) -> list[int] | None:
+def _filter_sql(
+    filters: dict[str, tuple[str, ...]], *, column: str, skip: str | None = None
+) -> tuple[str, list[object]]:
+    clauses: list[str] = []
+    params: list[object] = []
+    for name, values in _groups(filters):
+        if name == skip:
+            continue
+        clause, clause_params = _has_sql(column, name, values)
+        clauses.append(clause)
+        params.extend(clause_params)
+    return (" AND ".join(clauses), params)
+
+
+def _ids_sql(ids: Sequence[int]) -> tuple[str, list[object]]:
+    """SQL selecting `id` from a list of ids given as one parameter."""
+    if connection.vendor == "postgresql":
+        return "SELECT unnest(%s::bigint[]) AS id", [list(ids)]
+    return "SELECT value AS id FROM json_each(%s)", [json.dumps(list(ids))]
+
+
+def _lexical(
+    query: ParsedQuery,
+    filters: dict[str, tuple[str, ...]],
+    *,
+    limit: int,
+    sort: Sort,
+    within: Sequence[int] | None = None,
+) -> list[int]:
+    """The first `limit` ids of the filtered matches, in the order asked for. With `within`
+    (the matches within the filters, known already), the filters are not tested again."""
+    match_sql, match_params = get_backend().match_sql(query, within=within)
+    where, params = ("", []) if within is not None else _filter_sql(filters, column="m.id")
+    if sort == "relevance":
+        join, order = "", "m.score DESC, m.id"
+    else:
+        join = "JOIN search_searchdocument d ON d.id = m.id"
+        order = "d.title_sort, d.id" if sort == "name" else _NEWEST_ORDER
+    # MATERIALIZED makes the full-text match run once, before the filters are tested on its
+    # rows (inlined, a planner may drive from the facet table and re-run the match per row).
+    sql = (
+        f"WITH m AS MATERIALIZED ({match_sql}) SELECT m.id FROM m {join} "  # noqa: S608
+        f"{'WHERE ' + where if where else ''} ORDER BY {order} LIMIT {int(limit)}"
+    )
+    return [int(row[0]) for row in _fetch(sql, [*match_params, *params])]
+
+
+_NEWEST_ORDER = "(d.published_at IS NULL), d.published_at DESC, d.id"
+
+
+def _browse(filters: dict[str, tuple[str, ...]], *, limit: int, sort: Sort) -> list[int]:
+    """No words: the first `limit` documents within the filters, by name or newest."""
     where, params = _filter_sql(filters, column="d.id")
-    if not where:
-        return None
-    sql = f"SELECT d.id FROM search_searchdocument d WHERE {where}"  # noqa: S608
+    order = _NEWEST_ORDER if sort == "newest" else "d.title_sort, d.id"
+    sql = (
+        f"SELECT d.id FROM search_searchdocument d "  # noqa: S608
+        f"{'WHERE ' + where if where else ''} ORDER BY {order} LIMIT {int(limit)}"
+    )
     return [int(row[0]) for row in _fetch(sql, params)]
 
 
-def _semantic(text: str, filters: dict[str, tuple[str, ...]]) -> list[tuple[int, float]]:
+_posting_sizes: tuple[float, dict[tuple[str, str], int]] | None = None
+POSTING_SIZES_SECONDS = 300.0
+
+
+def _posting_size(name: str, values: Sequence[str]) -> int:
+    """About how many documents have one of the values (refreshed every few minutes: it only
+    chooses which filter drives a lookup, never what is found)."""
+    global _posting_sizes
+    now = time.monotonic()
+    if _posting_sizes is None or now - _posting_sizes[0] > POSTING_SIZES_SECONDS:
+        rows = _fetch(f"SELECT facet, value, COUNT(*) FROM {_FACETS} GROUP BY facet, value", [])  # noqa: S608
+        _posting_sizes = (now, {(str(f), str(v)): int(c) for f, v, c in rows})
+    sizes = _posting_sizes[1]
+    return sum(sizes.get((name, value), 0) for value in values)
+
+
+def _allowed_ids(
+    filters: dict[str, tuple[str, ...]], index: FacetIndex | None = None
+) -> list[int] | None:
+    """Every document within the filters; in SQL, read from the smallest filter's postings and
+    tested against the others."""
+    groups = _groups(filters)
+    if not groups:
+        return None
+    if index is not None:
+        return [int(i) for i in index.within(groups)]
+    groups.sort(key=lambda group: _posting_size(*group))
+    (name, values), rest = groups[0], dict(groups[1:])
+    marks = ", ".join(["%s"] * len(values))
+    where, params = _filter_sql(rest, column="p.document_id")
+    sql = (
+        f"SELECT DISTINCT p.document_id FROM {_FACETS} p "  # noqa: S608
+        f"WHERE p.facet = %s AND p.value IN ({marks}) {'AND ' + where if where else ''}"
+    )
+    return [int(row[0]) for row in _fetch(sql, [name, *values, *params])]
+
+
+def _semantic(
+    text: str, filters: dict[str, tuple[str, ...]], index: FacetIndex | None = None
+) -> list[tuple[int, float]]:
     from clusterbridge.search.semantic_index import semantic_neighbours
 
-    return semantic_neighbours(text, allowed_ids=_allowed_ids(filters), k=SEMANTIC_CANDIDATES)
+    return semantic_neighbours(
+        text, allowed_ids=_allowed_ids(filters, index), k=SEMANTIC_CANDIDATES
+    )
 
 
-def _all_ids(filters: dict[str, tuple[str, ...]]) -> list[int]:
-    allowed = _allowed_ids(filters)
-    if allowed is not None:
-        return allowed
-    return list(SearchDocument.objects.values_list("pk", flat=True))
+@dataclass
+class _Matches:
+    """The matches of a query in the in-memory facet index: their rows, those within the
+    filters, and the facet counts."""
+
+    rows: Any
+    within: list[int]
+    counts: dict[str, list[tuple[str, int]]]
+
+
+def _memory_matches(
+    query: ParsedQuery, groups: Sequence[tuple[str, tuple[str, ...]]], index: FacetIndex
+) -> _Matches:
+    match_sql, match_params = get_backend().match_sql(query, scored=False)
+    rows = index.rows_of(ids_array(match_sql, match_params))
+    within, counts = index.count(rows, groups)
+    return _Matches(rows, index.ids[within].tolist(), counts)
 
 
 def search(request: SearchRequest) -> SearchResults:
     request = validate(request)
     analyzer = analyzer_get()
     query = parse(request.q, analyzer, known_words, as_you_type=request.as_you_type)
+    index = facet_index_get()
+    groups = _groups(request.filters)
     notice = ""
     matched_by: dict[int, str] = {}
+    start = (request.page - 1) * request.page_size
+    wanted = start + request.page_size
+    meaning_only: list[int] = []
+    memory: _Matches | None = None
     if query.is_empty:
-        ranked_ids = _all_ids(request.filters)
         sort: Sort = "name" if request.sort == "relevance" else request.sort
+        ranked_ids = _browse(request.filters, limit=wanted, sort=sort)
     else:
         sort = request.sort
-        lexical = _lexical(query, request.filters)
-        if not lexical and len(query.clauses) > 1:
-            lexical = _lexical(replace(query, any_words=True), request.filters)
-            if lexical:
+        blend = request.mode == "blend"
+        # Blending fuses the lexical head with the semantic neighbours; the page may then also
+        # hold lexical hits from below that head, pushed down by the neighbours.
+        limit = max(FUSED_HEAD, wanted) + SEMANTIC_CANDIDATES if blend else wanted
+
+        def rank(query: ParsedQuery) -> list[int]:
+            nonlocal memory
+            if index is None:
+                return _lexical(query, request.filters, limit=limit, sort=sort)
+            memory = _memory_matches(query, groups, index)
+            if not memory.within:
+                return []
+            within = memory.within if groups else None
+            return _lexical(query, request.filters, limit=limit, sort=sort, within=within)
+
+        ranking = rank(query)
+        if not ranking and len(query.clauses) > 1:
+            query = replace(query, any_words=True)
+            ranking = rank(query)
+            if ranking:
                 notice = _("No result contains all the words; showing results with some of them.")
-        for doc_id, _score in lexical:
+        for doc_id in ranking:
             matched_by[doc_id] = "words"
-        ranking = [doc_id for doc_id, _score in lexical]
         # Meaning helps with descriptive queries and where words find little; a short keyword
         # query that matches well is answered by the words alone (embedding a query costs
         # about 50 ms).
         content_words = len(query.clauses) + sum(len(p) for p in query.phrases)
-        if request.mode == "blend" and (
-            content_words >= SEMANTIC_MIN_WORDS or len(lexical) < request.page_size
-        ):
-            semantic = _semantic(query.text, request.filters)
+        if blend and (content_words >= SEMANTIC_MIN_WORDS or len(ranking) < request.page_size):
+            semantic = _semantic(query.text, request.filters, index)
             from clusterbridge.search.semantic import reciprocal_rank_fusion
 
             strong = [doc_id for doc_id, score in semantic if score >= SEMANTIC_THRESHOLD]
             for doc_id in strong:
+                if doc_id not in matched_by:
+                    meaning_only.append(doc_id)
                 matched_by[doc_id] = "both" if doc_id in matched_by else "meaning"
-            semantic_ranking = [d for d, _s in semantic if d in matched_by]
-            fused = reciprocal_rank_fusion([ranking[:200], semantic_ranking])
-            head = [doc_id for doc_id, _score in fused]
-            seen = set(head)
-            ranking = head + [d for d in ranking if d not in seen]
+            if sort == "relevance":
+                semantic_ranking = [d for d, _s in semantic if d in matched_by]
+                fused = reciprocal_rank_fusion([ranking[:FUSED_HEAD], semantic_ranking])
+                head = [doc_id for doc_id, _score in fused]
+                seen = set(head)
+                ranking = head + [d for d in ranking if d not in seen]
+            elif meaning_only:
+                ranking = _sorted(list(dict.fromkeys([*ranking, *meaning_only])), sort)
         ranked_ids = ranking
-    total = len(ranked_ids)
-    if sort != "relevance" and ranked_ids:
-        ranked_ids = _sorted(ranked_ids, sort)
-    start = (request.page - 1) * request.page_size
-    page_ids = ranked_ids[start : start + request.page_size]
-    documents = SearchDocument.objects.in_bulk(page_ids)
-    positions = {doc_id: index for index, doc_id in enumerate(ranked_ids)}
+    page_ids = ranked_ids[start:wanted]
+    documents = SearchDocument.objects.defer(*_HEAVY_FIELDS).in_bulk(page_ids)
     hits = [
         Hit(
             document_id=doc.pk,
@@ -274,21 +396,44 @@ def search(request: SearchRequest) -> SearchResults:
             title=doc.title,
             url_path=doc.url_path,
             snippet=snippet(doc, query),
-            score=round(1.0 / (1 + positions[doc.pk]), 6),
+            score=round(1.0 / (1 + start + position), 6),
             matched_by=matched_by.get(doc.pk, "filter"),
             facets=doc.facets,
         )
-        for doc in (documents[i] for i in page_ids if i in documents)
+        for position, doc in enumerate(documents[i] for i in page_ids if i in documents)
     ]
-    # Facet counts are taken over the matches before filtering, so that each facet can ignore
-    # its own selection (documents found by meaning alone count within the current filters).
-    facet_ids: list[int] | None = None
-    if not query.is_empty:
-        base = replace(query, any_words=True) if notice else query
-        facet_ids = [doc_id for doc_id, _score in _lexical(base, {})]
-        facet_ids += [d for d, how in matched_by.items() if how == "meaning"]
-    facets = facet_counts(facet_ids, request.filters)
+    # The total and the facet counts over the matched set (documents found by meaning alone
+    # included, within the current filters); each facet ignores its own selection.
+    if index is not None:
+        import numpy as np
+
+        if query.is_empty:
+            rows = np.arange(len(index))
+        elif memory is not None:
+            rows = memory.rows
+        else:
+            rows = np.empty(0, dtype=np.int64)
+        if meaning_only:
+            extra = index.rows_of(np.unique(np.asarray(meaning_only, dtype=np.int64)))
+            rows = np.union1d(rows, extra)
+        within, counts = index.count(rows, groups)
+        total, facets = int(within.size), _facets_of(counts, request.filters)
+    else:
+        if query.is_empty:
+            base: tuple[str, list[object]] | None = None
+        else:
+            match_sql, match_params = get_backend().match_sql(query, scored=False)
+            base = (match_sql, match_params)
+            if meaning_only:
+                ids_sql, ids_params = _ids_sql(meaning_only)
+                base = (f"{match_sql} UNION {ids_sql}", [*match_params, *ids_params])
+        total, facets = _counts(base, request.filters)
     return SearchResults(request, query, hits, total, facets, notice)
+
+
+FUSED_HEAD = 200
+# What a result page does not need of a document: its index text and vector.
+_HEAVY_FIELDS = ("tokens_a", "tokens_b", "tokens_c", "words", "embedding")
 
 
 def _sorted(ids: list[int], sort: Sort) -> list[int]:
@@ -299,33 +444,77 @@ def _sorted(ids: list[int], sort: Sort) -> list[int]:
     return [pk for pk, _t, _p in dated]
 
 
-def facet_counts(matched_ids: list[int] | None, filters: dict[str, tuple[str, ...]]) -> list[Facet]:
-    """Counts per facet value over the matches, each facet ignoring its own selection."""
+def _counts(
+    base: tuple[str, list[object]] | None, filters: dict[str, tuple[str, ...]]
+) -> tuple[int, list[Facet]]:
+    """The number of documents of `base` (SQL selecting `id`; None: the whole index) within
+    the filters, and the facet counts over them, each facet ignoring its own selection.
+
+    One statement: each document of the base gets a 0/1 flag per filter group; only documents
+    missing at most one group can count for any facet, so only those are joined with their
+    facet values, and a value counts where every group but its own facet's is met."""
+    groups = _groups(filters)
+    n = len(groups)
+    params: list[object] = []
+    if base is not None:
+        base_sql, base_params = base
+        params.extend(base_params)
+    elif n > 1:
+        # No words: the documents meeting all groups but one at most, from the postings.
+        conditions = []
+        for name, values in groups:
+            conditions.append(f"(facet = %s AND value IN ({', '.join(['%s'] * len(values))}))")
+            params.extend([name, *values])
+        base_sql = (
+            f"SELECT document_id AS id FROM {_FACETS} WHERE {' OR '.join(conditions)} "  # noqa: S608
+            f"GROUP BY document_id HAVING COUNT(DISTINCT facet) >= {n - 1}"
+        )
+    else:
+        base_sql = "SELECT id FROM search_searchdocument"
+    if not groups:
+        sql = (
+            f"WITH k AS MATERIALIZED ({base_sql}) "  # noqa: S608
+            f"SELECT v.facet, v.value, COUNT(*) FROM k JOIN {_FACETS} v ON v.document_id = k.id "
+            "GROUP BY v.facet, v.value UNION ALL SELECT '', '', COUNT(*) FROM k"
+        )
+    else:
+        flags = []
+        for index, (name, values) in enumerate(groups):
+            condition, condition_params = _has_sql("m.id", name, values)
+            flags.append(f"CASE WHEN {condition} THEN 1 ELSE 0 END AS f{index}")
+            params.extend(condition_params)
+        met = " + ".join(f"f{index}" for index in range(n))
+        own = " ".join(f"WHEN %s THEN k.met - k.f{index} + 1" for index in range(n))
+        params.extend(name for name, _values in groups)
+        sql = (
+            f"WITH m AS MATERIALIZED ({base_sql}), "  # noqa: S608
+            f"f AS MATERIALIZED (SELECT m.id, {', '.join(flags)} FROM m), "
+            f"k AS MATERIALIZED (SELECT f.*, {met} AS met FROM f WHERE {met} >= {n - 1}) "
+            f"SELECT v.facet, v.value, COUNT(*) FROM k JOIN {_FACETS} v ON v.document_id = k.id "
+            f"WHERE (CASE v.facet {own} ELSE k.met END) = {n} GROUP BY v.facet, v.value "
+            f"UNION ALL SELECT '', '', COUNT(*) FROM k WHERE k.met = {n}"
+        )
+    counts: dict[str, list[tuple[str, int]]] = {}
+    total = 0
+    for name, value, count in _fetch(sql, params):
+        if name == "" and value == "":
+            total = int(count)
+        else:
+            counts.setdefault(str(name), []).append((str(value), int(count)))
+    return total, _facets_of(counts, filters)
+
+
+def _facets_of(
+    counts: dict[str, list[tuple[str, int]]], filters: dict[str, tuple[str, ...]]
+) -> list[Facet]:
     display = _facet_display()
     facets = []
-    id_filter = ""
-    id_params: list[object] = []
-    if matched_ids is not None:
-        # The matched ids travel as one parameter: an array on PostgreSQL, JSON on SQLite.
-        if connection.vendor == "postgresql":
-            id_filter = "AND f.document_id = ANY(%s)"
-            id_params = [matched_ids]
-        else:
-            id_filter = "AND f.document_id IN (SELECT value FROM json_each(%s))"
-            id_params = [json.dumps(matched_ids)]
     for name in facet_names():
-        where, params = _filter_sql(filters, column="f.document_id", skip=name)
-        sql = (
-            "SELECT f.value, COUNT(*) FROM search_searchfacetvalue f "  # noqa: S608
-            f"WHERE f.facet = %s {id_filter} {'AND ' + where if where else ''} "
-            "GROUP BY f.value ORDER BY COUNT(*) DESC, f.value"
-        )
-        rows = _fetch(sql, [name, *id_params, *params])
         label, formatter = display.get(name, (name, str))
         selected = set(filters.get(name, ()))
+        rows = sorted(counts.get(name, ()), key=lambda row: (-row[1], row[0]))
         values = [
-            FacetValue(str(value), formatter(str(value)), int(count), str(value) in selected)
-            for value, count in rows
+            FacetValue(value, formatter(value), count, value in selected) for value, count in rows
         ]
         present = {v.value for v in values}
         values += [FacetValue(v, formatter(v), 0, True) for v in sorted(selected - present)]
@@ -335,6 +524,12 @@ def facet_counts(matched_ids: list[int] | None, filters: dict[str, tuple[str, ..
 
 
 _WINDOW = 220
+_WORD_RE = re.compile(r"[^\W_]+")
+
+
+@lru_cache(maxsize=65536)
+def _folded(token: str) -> tuple[str, ...]:
+    return tuple(words(token))
 
 
 def snippet(document: SearchDocument, query: ParsedQuery) -> SafeString:
@@ -346,14 +541,17 @@ def snippet(document: SearchDocument, query: ParsedQuery) -> SafeString:
     text = (document.summary_de if german and document.summary_de else document.summary_en) or ""
     if not text:
         return mark_safe("")
-    targets = set(query.highlight)
+    targets = frozenset(query.highlight)
+    prefixes = tuple(t for t in targets if len(t) >= 3)
     spans: list[tuple[int, int]] = []
-    for match in re.finditer(r"[^\W_]+", text):
-        folded = words(match.group(0))
-        if folded and any(
-            w in targets or any(len(t) >= 3 and w.startswith(t) for t in targets) for w in folded
-        ):
+    limit = len(text)
+    for match in _WORD_RE.finditer(text):
+        if match.start() >= limit:
+            break  # past the window around the first mark: nothing more is shown
+        if any(w in targets or (prefixes and w.startswith(prefixes)) for w in _folded(match[0])):
             spans.append(match.span())
+            if len(spans) == 1:
+                limit = match.start() + _WINDOW + 1
     first = spans[0][0] if spans else 0
     start = max(0, first - 60)
     if start:

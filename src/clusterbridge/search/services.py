@@ -6,6 +6,7 @@ write; `index_rebuild` (the `clusterbridge reindex` command) builds it anew.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import threading
 import time
@@ -90,15 +91,48 @@ def documents_index(
     report = IndexReport()
     if not documents:
         return report
+    ids = _documents_write(documents)
+    report.indexed = len(ids)
+    if embed is None:
+        embed = len(ids) <= EMBED_INLINE_LIMIT
+    if embed:
+        report.embedded = embeddings_compute(
+            documents=list(zip(ids, (_embedding_text(d) for d in documents), strict=True))
+        )
+    else:
+        SearchDocument.objects.filter(pk__in=ids).update(embedding=None, embedder="")
+    _index_changed()
+    return report
+
+
+def _embedding_text(document: IndexDocument) -> str:
+    return document.embedding_text or document.title
+
+
+def _index_changed() -> None:
+    """Tells this process's in-memory copies (facets, vectors) to compare versions again."""
+    from clusterbridge.search import facet_index, semantic_index
+
+    facet_index.version.changed()
+    semantic_index.index_changed()
+
+
+def _documents_write(
+    documents: Sequence[IndexDocument], *, fresh: bool = False, known_words: set[str] | None = None
+) -> list[int]:
+    """Writes the documents' rows, facet values, words and full-text entries; returns their
+    ids. `fresh`: the index was emptied (a rebuild), so nothing needs replacing; `known_words`:
+    words already stored by earlier batches of the same rebuild (updated in place)."""
     analyzer = analyzer_get()
     backend = get_backend()
     existing: dict[tuple[str, int], SearchDocument] = {}
-    for doc_type in {d.doc_type for d in documents}:
-        ids = [d.object_id for d in documents if d.doc_type == doc_type]
-        for found in SearchDocument.objects.filter(doc_type=doc_type, object_id__in=ids).only(
-            "id", "doc_type", "object_id"
-        ):
-            existing[(found.doc_type, found.object_id)] = found
+    if not fresh:
+        for doc_type in {d.doc_type for d in documents}:
+            ids = [d.object_id for d in documents if d.doc_type == doc_type]
+            for found in SearchDocument.objects.filter(doc_type=doc_type, object_id__in=ids).only(
+                "id", "doc_type", "object_id"
+            ):
+                existing[(found.doc_type, found.object_id)] = found
     objects: list[SearchDocument] = []
     rows: list[IndexRow] = []
     for doc in documents:
@@ -107,7 +141,7 @@ def documents_index(
         )
         row = _row(obj.pk or 0, doc, analyzer)
         obj.title = doc.title[:300]
-        obj.title_sort = fold(doc.title)[:300]
+        obj.title_sort = row.title_folded[:300]
         obj.url_path = doc.url_path
         obj.summary_en = doc.summary_en
         obj.summary_de = doc.summary_de
@@ -132,31 +166,34 @@ def documents_index(
     created = {id(o) for o in new}
     _update_documents([o for o in objects if id(o) not in created])
     ids = [obj.pk for obj in objects]
-    SearchFacetValue.objects.filter(document_id__in=ids).delete()
-    SearchFacetValue.objects.bulk_create(
-        [
-            SearchFacetValue(document_id=obj.pk, facet=name, value=value[:120])
-            for obj, doc in zip(objects, documents, strict=True)
-            for name, values in {"type": [doc.doc_type], **doc.facets}.items()
-            for value in dict.fromkeys(values)
-        ],
-        batch_size=BATCH * 4,
-    )
+    if not fresh:
+        SearchFacetValue.objects.filter(document_id__in=ids).delete()
+    facet_rows = [
+        (obj.pk, name, value[:120])
+        for obj, doc in zip(objects, documents, strict=True)
+        for name, values in {"type": [doc.doc_type], **doc.facets}.items()
+        for value in dict.fromkeys(values)
+    ]
     vocabulary = {w for row in rows for w in row.words.split() if len(w) <= 40}
-    SearchWord.objects.bulk_create(
-        [SearchWord(word=w) for w in sorted(vocabulary)], ignore_conflicts=True, batch_size=2000
-    )
-    backend.write(rows)
-    report.indexed = len(objects)
-    if embed is None:
-        embed = len(objects) <= EMBED_INLINE_LIMIT
-    if embed:
-        report.embedded = embeddings_compute(
-            documents=list(zip(ids, (d.embedding_text or d.title for d in documents), strict=True))
+    if known_words is not None:
+        vocabulary -= known_words
+        known_words |= vocabulary
+    with connection.cursor() as cursor:
+        # Plain parameter rows rather than model instances: a rebuild writes about 15 facet
+        # values per document.
+        cursor.executemany(
+            "INSERT INTO search_searchfacetvalue (document_id, facet, value) VALUES (%s, %s, %s)",
+            facet_rows,
         )
+        cursor.executemany(
+            "INSERT INTO search_searchword (word) VALUES (%s) ON CONFLICT (word) DO NOTHING",
+            [(w,) for w in sorted(vocabulary)],
+        )
+    if fresh:
+        backend.insert(rows)
     else:
-        SearchDocument.objects.filter(pk__in=ids).update(embedding=None, embedder="")
-    return report
+        backend.write(rows)
+    return ids
 
 
 _UPDATED_FIELDS = (
@@ -194,24 +231,48 @@ def _update_documents(documents: Sequence[SearchDocument]) -> None:
 
 
 def embeddings_compute(*, documents: Sequence[tuple[int, str]], progress: bool = False) -> int:
-    """Embeds (document id, text) pairs with the configured embedder and stores the vectors."""
+    """Embeds (document id, text) pairs with the configured embedder and stores the vectors;
+    many texts are embedded by worker processes on every core (see `embedding_pool`)."""
+    from clusterbridge.search.embedding_pool import EmbeddingPool, workers_for
     from clusterbridge.search.semantic import get_embedder, vector_to_bytes
 
     embedder = get_embedder()
     done = 0
     bar = tqdm(total=len(documents), desc="Embedding", unit=" docs", disable=not progress)
+    workers = workers_for(len(documents))
+    if workers:
+        with EmbeddingPool(workers, embedder.dimensions) as pool:
+            pool.submit(documents)
+            vectors = pool.finish()
+        for start in range(0, len(vectors), 2048):
+            written = vectors[start : start + 2048]
+            _vectors_write(written, embedder.name)
+            bar.update(len(written))
+        bar.close()
+        return len(vectors)
     for start in range(0, len(documents), 256):
-        chunk = documents[start : start + 256]
-        vectors = embedder.embed([text for _id, text in chunk])
-        objects = [
-            SearchDocument(pk=doc_id, embedding=vector_to_bytes(vector), embedder=embedder.name)
-            for (doc_id, _text), vector in zip(chunk, vectors, strict=True)
-        ]
-        SearchDocument.objects.bulk_update(objects, ["embedding", "embedder"], batch_size=BATCH)
-        done += len(chunk)
-        bar.update(len(chunk))
+        texts = documents[start : start + 256]
+        embedded = embedder.embed([text for _id, text in texts])
+        _vectors_write(
+            [
+                (doc_id, vector_to_bytes(vector))
+                for (doc_id, _text), vector in zip(texts, embedded, strict=True)
+            ],
+            embedder.name,
+        )
+        done += len(texts)
+        bar.update(len(texts))
     bar.close()
     return done
+
+
+def _vectors_write(vectors: Sequence[tuple[int, bytes]], embedder_name: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            "UPDATE search_searchdocument SET embedding = %s, embedder = %s WHERE id = %s",
+            [(data, embedder_name, doc_id) for doc_id, data in vectors],
+        )
+    _index_changed()
 
 
 @transaction.atomic
@@ -223,6 +284,8 @@ def documents_remove(*, doc_type: str, object_ids: Iterable[int]) -> int:
     )
     get_backend().delete(ids)
     SearchDocument.objects.filter(pk__in=ids).delete()
+    if ids:
+        _index_changed()
     return len(ids)
 
 
@@ -252,29 +315,81 @@ def index_objects_on_commit(*, model: type, ids: Sequence[int]) -> None:
 
 
 def index_rebuild(*, embed: bool = True, progress: bool = False) -> IndexReport:
-    """Builds the whole index anew from every registered domain."""
+    """Builds the whole index anew from every registered domain.
+
+    The lexical index is written in one transaction, so searches never see it half built. The
+    embedding texts are taken from the same documents as they pass (not read again), and with
+    many documents, worker processes embed them on the other cores meanwhile; their vectors are
+    written as they arrive, and the rest after the lexical pass."""
+    from clusterbridge.search.embedding_pool import EmbeddingPool, workers_for
+    from clusterbridge.search.semantic import get_embedder
+
     report = IndexReport()
-    with transaction.atomic():
-        get_backend().clear()
-        SearchFacetValue.objects.all().delete()
-        SearchDocument.objects.all().delete()
-        SearchWord.objects.all().delete()
-        for spec in registry.specs():
-            documents = spec.documents(None)
-            batch: list[IndexDocument] = []
-            bar = tqdm(desc=f"Indexing {spec.doc_type}", unit=" docs", disable=not progress)
-            for document in documents:
-                batch.append(document)
-                if len(batch) >= BATCH * 2:
-                    report.indexed += documents_index(documents=batch, embed=False).indexed
+    embedder = get_embedder() if embed else None
+    pool: EmbeddingPool | None = None
+    if embedder is not None:
+        workers = workers_for(_documents_count())
+        if workers:
+            pool = EmbeddingPool(workers, embedder.dimensions)
+    texts: list[tuple[int, str]] = []
+    try:
+        with transaction.atomic():
+            get_backend().clear()
+            SearchFacetValue.objects.all().delete()
+            SearchDocument.objects.all().delete()
+            SearchWord.objects.all().delete()
+            known: set[str] = set()
+            for spec in registry.specs():
+                bar = tqdm(desc=f"Indexing {spec.doc_type}", unit=" docs", disable=not progress)
+                batch: list[IndexDocument] = []
+                for document in itertools.chain(spec.documents(None), [None]):
+                    if document is not None:
+                        batch.append(document)
+                        if len(batch) < BATCH * 2:
+                            continue
+                    if not batch:
+                        break
+                    ids = _documents_write(batch, fresh=True, known_words=known)
+                    pairs = list(zip(ids, map(_embedding_text, batch), strict=True))
+                    if pool is not None:
+                        pool.submit(pairs)
+                        report.embedded += _vectors_store(pool.done(), embedder)
+                    elif embedder is not None:
+                        texts.extend(pairs)
+                    report.indexed += len(batch)
                     bar.update(len(batch))
                     batch = []
-            report.indexed += documents_index(documents=batch, embed=False).indexed
-            bar.update(len(batch))
+                bar.close()
+            _index_changed()
+        if pool is not None:
+            bar = tqdm(desc="Embedding", unit=" docs", disable=not progress)
+            bar.update(report.embedded)
+            vectors = pool.finish()
+            for start in range(0, len(vectors), 2048):
+                with transaction.atomic():
+                    report.embedded += _vectors_store(vectors[start : start + 2048], embedder)
+                bar.update(min(2048, len(vectors) - start))
             bar.close()
-    if embed:
-        report.embedded = embeddings_fill(progress=progress)
+        elif texts:
+            for start in range(0, len(texts), 2048):
+                with transaction.atomic():
+                    report.embedded += embeddings_compute(
+                        documents=texts[start : start + 2048], progress=progress
+                    )
+    finally:
+        if pool is not None:
+            pool.close()
     return report
+
+
+def _documents_count() -> int:
+    return sum(spec.model.objects.count() for spec in registry.specs())  # type: ignore[attr-defined]
+
+
+def _vectors_store(vectors: Sequence[tuple[int, bytes]], embedder: Any) -> int:
+    if vectors:
+        _vectors_write(vectors, embedder.name)
+    return len(vectors)
 
 
 def embeddings_fill(*, progress: bool = False) -> int:
@@ -296,9 +411,13 @@ def embeddings_fill(*, progress: bool = False) -> int:
         object_ids = list(mapping)
         for start in range(0, len(object_ids), BATCH * 4):
             for document in spec.documents(object_ids[start : start + BATCH * 4]):
-                texts[mapping[document.object_id]] = document.embedding_text or document.title
-    total = 0
+                texts[mapping[document.object_id]] = _embedding_text(document)
     items = sorted(texts.items())
+    from clusterbridge.search.embedding_pool import workers_for
+
+    if workers_for(len(items)):
+        return embeddings_compute(documents=items, progress=progress)
+    total = 0
     for start in range(0, len(items), 2048):
         with transaction.atomic():
             total += embeddings_compute(documents=items[start : start + 2048], progress=progress)

@@ -284,6 +284,16 @@ def _budget_snapshot(application: Application) -> list[list[Any]]:
     ]
 
 
+def _locked(application: Application) -> Application:
+    """The application as stored now, locked for this transaction: a caller's instance may be
+    stale (another request moved it on), and rules must judge the current state."""
+    return (
+        Application.objects.select_for_update()
+        .select_related("round__programme", "cluster")
+        .get(pk=application.pk)
+    )
+
+
 @transaction.atomic
 def application_create(
     *,
@@ -367,6 +377,7 @@ def application_update_sketch(
 ) -> Application:
     """Edits a sketch draft (`data` keys from `SKETCH_FIELDS`); None leaves a list unchanged.
     A budget change is logged as such."""
+    application = _locked(application)
     _require(
         actor,
         "programme.edit_sketch",
@@ -425,6 +436,7 @@ def application_update_formal(
     budget_lines: Sequence[BudgetLineIn] | None = None,
 ) -> Application:
     """Writes the formal application after the panel's recommendation."""
+    application = _locked(application)
     _require(
         actor,
         "programme.edit_formal",
@@ -624,7 +636,8 @@ def application_transition(
 def application_submit(*, application: Application, actor: User) -> Application:
     """Submits the sketch (while the call is open) or, after the recommendation, the formal
     application."""
-    to = S.FORMAL_SUBMITTED if application.state == S.RECOMMENDED else S.SUBMITTED
+    state = Application.objects.filter(pk=application.pk).values_list("state", flat=True).get()
+    to = S.FORMAL_SUBMITTED if state == S.RECOMMENDED else S.SUBMITTED
     return application_transition(application=application, to=to, actor=actor)
 
 

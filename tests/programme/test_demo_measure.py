@@ -11,7 +11,14 @@ import pytest
 from clusterbridge.demo.programme import load_measure_raw, measure_load
 from clusterbridge.demo.services import demo_load
 from clusterbridge.programme.enums import ApplicationState, DatePrecision
-from clusterbridge.programme.models import Application, FundingProgramme, Grant, Phase, Round
+from clusterbridge.programme.models import (
+    Application,
+    FundingProgramme,
+    Grant,
+    Phase,
+    ReportDue,
+    Round,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -70,6 +77,8 @@ def test_demo_load_marks_invented_grant_figures_as_sample() -> None:
     assert Grant.objects.count() == 21
     assert set(Grant.objects.values_list("is_sample", flat=True)) == {True}
     assert set(Phase.objects.values_list("is_sample", flat=True)) == {True}
+    assert ReportDue.objects.count() == 42
+    assert set(ReportDue.objects.values_list("is_sample", flat=True)) == {True}
     for grant in Grant.objects.prefetch_related("phases"):
         grant.full_clean()
         assert sum(phase.budget_eur for phase in grant.phases.all()) == grant.amount_eur
@@ -77,9 +86,19 @@ def test_demo_load_marks_invented_grant_figures_as_sample() -> None:
 
 def test_measure_load_twice_changes_nothing() -> None:
     demo_load()
-    counts = (Round.objects.count(), Application.objects.count(), Phase.objects.count())
+    counts = (
+        Round.objects.count(),
+        Application.objects.count(),
+        Phase.objects.count(),
+        ReportDue.objects.count(),
+    )
 
     second = measure_load()
 
     assert (second.rounds, second.selected, second.unmatched) == (3, 21, [])
-    assert (Round.objects.count(), Application.objects.count(), Phase.objects.count()) == counts
+    assert (
+        Round.objects.count(),
+        Application.objects.count(),
+        Phase.objects.count(),
+        ReportDue.objects.count(),
+    ) == counts

@@ -3,10 +3,10 @@ three rounds with their published dates, and the clusters each round selected.
 
 Nothing is invented silently. Unknown dates stay empty; a date published only to the month
 ("2016-06") is stored with its precision. Where the demo needs a value the sources do not give
-(review criteria, grant amounts and phase dates), the value is marked: criteria are listed in
-the round's `estimated_fields`, grants and phases carry `is_sample=True`. That a cluster was
-selected is a fact (`is_sample=False`); a selection the sources only suggest is
-`selection_inferred=True`."""
+(review criteria, grant amounts, phase dates, reports), the value is marked: criteria are
+listed in the round's `estimated_fields`; grants, phases and their reports carry
+`is_sample=True`. That a cluster was selected is a fact (`is_sample=False`); a selection the
+sources only suggest is `selection_inferred=True`."""
 
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ from clusterbridge.programme.models import (
     FundingProgramme,
     Grant,
     Phase,
+    ReportDue,
     ReviewCriterion,
     Round,
 )
@@ -43,6 +44,11 @@ CRITERIA = (
 # Sample figures for the grants of real selected clusters (the real amounts are not published).
 SAMPLE_CONCEPT_EUR = Decimal("500000")
 SAMPLE_IMPLEMENTATION_EUR = Decimal("3500000")
+SAMPLE_REPORT_TITLES = {
+    PhaseKind.CONCEPT: "Concept phase report",
+    PhaseKind.IMPLEMENTATION: "Final report",
+}
+SAMPLE_REPORT_DAYS_AFTER = 90
 
 
 @dataclass
@@ -144,6 +150,17 @@ def _sample_grant(application: Application, round: Round) -> None:
             },
         )
         phase.full_clean()
+        # Sample reports: one at the end of each phase (the real schedule is not published).
+        report, _created = ReportDue.objects.update_or_create(
+            grant=grant,
+            phase=phase,
+            defaults={
+                "title": SAMPLE_REPORT_TITLES[kind],
+                "due_on": ends_on + dt.timedelta(days=SAMPLE_REPORT_DAYS_AFTER),
+                "is_sample": True,
+            },
+        )
+        report.full_clean()
 
 
 @transaction.atomic

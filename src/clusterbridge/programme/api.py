@@ -405,8 +405,7 @@ def review_submit(request: HttpRequest, pk: int, payload: ReviewIn) -> Review:
 
 
 def _board(request: HttpRequest, year: int) -> selectors.SelectionBoard:
-    _require(_actor(request), "programme.view_selection_board")
-    return selectors.selection_board(round=_round(year))
+    return selectors.selection_board_for(_actor(request), round=_round(year))
 
 
 @router.get(

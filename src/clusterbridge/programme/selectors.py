@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import IO, Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
@@ -238,7 +239,10 @@ def applications_visible_to(user: Any, *, round: Round | None = None) -> QuerySe
         return Application.objects.none()
     visible = Q(cluster__managers=user)
     if is_officer(user):
-        visible |= Q(state__in=SUBMITTED_STATES)
+        # Past the draft; a draft withdrawn before submission stays the applicants' own.
+        visible |= Q(state__in=SUBMITTED_STATES) & ~Q(
+            state=ApplicationState.WITHDRAWN, submitted_at__isnull=True
+        )
     if is_juror(user):
         assigned = list(
             _with_conflict_data(
@@ -394,6 +398,14 @@ def selection_warnings(*, round: Round, selected_count: int, selected_eur: Decim
 
 def _q(value: float) -> Decimal:
     return Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def selection_board_for(user: Any, *, round: Round) -> SelectionBoard:
+    """`selection_board` for officers; anyone else gets PermissionDenied (the board shows
+    scores, which applicants never see)."""
+    if not is_officer(user):
+        raise PermissionDenied(_("Only programme officers see the selection board."))
+    return selection_board(round=round)
 
 
 def selection_board(*, round: Round) -> SelectionBoard:

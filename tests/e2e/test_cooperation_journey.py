@@ -148,6 +148,15 @@ def test_journey_contact_request_accepted_becomes_a_partnership(
     assert rows.nth(2).locator("td").nth(4).inner_text() == "We start on the concept."
     _accessible(page)
 
+    # In the concept stage the partners work out project ideas together.
+    page.get_by_label("Title").fill("Recycled fibre for car parts")
+    page.get_by_label("Summary").fill("Alpha's recycling process meets Bravo's part makers.")
+    page.get_by_role("button", name="Add project idea").click()
+    page.wait_for_load_state()
+    ideas = page.get_by_role("region", name="Project ideas")
+    assert ideas.get_by_role("heading", name="Recycled fibre for car parts").is_visible()
+    _accessible(page)
+
     page.goto(f"{base}{alpha.get_absolute_url()}")
     assert _partnerships_panel(page).get_by_role("link", name="concept").is_visible()
     partnership.refresh_from_db()

@@ -17,13 +17,15 @@ from clusterbridge.accounts.services import api_token_authenticate
 from clusterbridge.api.auth import TokenAuth
 from clusterbridge.api.problems import problem, problem_responses
 from clusterbridge.cooperation import selectors, services
-from clusterbridge.cooperation.models import ContactRequest, Partnership
+from clusterbridge.cooperation.models import ContactRequest, Partnership, ProjectIdea
 from clusterbridge.cooperation.schemas import (
     ContactRequestIn,
     ContactRequestOut,
     PartnershipDetailOut,
     PartnershipOut,
     PartnershipQuery,
+    ProjectIdeaIn,
+    ProjectIdeaOut,
     ReplyIn,
     TransitionIn,
 )
@@ -240,3 +242,57 @@ def contact_request_withdraw(request: HttpRequest, request_id: int) -> ContactRe
     contact_request = selectors.contact_request_get(pk=request_id, user=actor)
     services.contact_request_withdraw(contact_request=contact_request, actor=actor)
     return selectors.contact_request_get(pk=request_id, user=actor)
+
+
+# --- project ideas ----------------------------------------------------------------------------
+
+
+@router.get(
+    "/partnerships/{partnership_id}/project-ideas",
+    auth=TokenAuth(),
+    response=list[ProjectIdeaOut],
+    url_name="project_idea_list",
+    openapi_extra=problem_responses(401, 403, 404, 422),
+)
+def project_idea_list(request: HttpRequest, partnership_id: int) -> list[ProjectIdea]:
+    """The partners' project ideas (managers of the two clusters and administrators)."""
+    actor = _actor(request)
+    partnership = selectors.partnership_get(pk=partnership_id, user=actor)
+    if not actor.has_perm("cooperation.view_project_ideas", partnership):
+        raise PermissionDenied(_("Only the two partners see their project ideas."))
+    return list(selectors.project_ideas_of(partnership=partnership, user=actor))
+
+
+@router.post(
+    "/partnerships/{partnership_id}/project-ideas",
+    auth=TokenAuth(),
+    response={201: ProjectIdeaOut},
+    url_name="project_idea_create",
+    openapi_extra=problem_responses(401, 403, 404, 422),
+)
+def project_idea_create(
+    request: HttpRequest, partnership_id: int, payload: ProjectIdeaIn
+) -> Status:
+    """Adds a project idea to a partnership in the concept stage or later."""
+    actor = _actor(request)
+    partnership = selectors.partnership_get(pk=partnership_id, user=actor)
+    idea = services.project_idea_create(
+        partnership=partnership, actor=actor, title=payload.title, summary=payload.summary
+    )
+    return Status(201, idea)
+
+
+@router.put(
+    "/project-ideas/{idea_id}",
+    auth=TokenAuth(),
+    response=ProjectIdeaOut,
+    url_name="project_idea_update",
+    openapi_extra=problem_responses(401, 403, 404, 422),
+)
+def project_idea_update(request: HttpRequest, idea_id: int, payload: ProjectIdeaIn) -> ProjectIdea:
+    """Revises a project idea (managers of the two clusters)."""
+    actor = _actor(request)
+    idea = selectors.project_idea_get(pk=idea_id, user=actor)
+    return services.project_idea_update(
+        idea=idea, actor=actor, title=payload.title, summary=payload.summary
+    )

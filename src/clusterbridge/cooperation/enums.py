@@ -41,3 +41,12 @@ def allowed_moves(stage: str) -> list[PartnershipStage]:
         return [PartnershipStage.IN_TALKS]
     position = STAGE_ORDER.index(PartnershipStage(stage))
     return [*STAGE_ORDER[position + 1 :], PartnershipStage.ENDED]
+
+
+# Project ideas are worked out once the partners write their concept, and kept while the
+# partnership lasts; in early talks there is nothing to work out yet.
+IDEA_STAGES: tuple[PartnershipStage, ...] = (
+    PartnershipStage.CONCEPT,
+    PartnershipStage.AGREEMENT,
+    PartnershipStage.ACTIVE,
+)

@@ -58,3 +58,19 @@ class PartnershipMoveForm(forms.Form):
 
     def clean_note(self) -> str:
         return validators.clean_note(self.cleaned_data["note"])
+
+
+class ProjectIdeaForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=validators.TOPIC_MAX_LENGTH)
+    summary = forms.CharField(
+        label=_("Summary"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=validators.MESSAGE_MAX_LENGTH,
+        help_text=_("What the project would do, who brings what, and what it needs."),
+    )
+
+    def clean_title(self) -> str:
+        return validators.clean_topic(self.cleaned_data["title"])
+
+    def clean_summary(self) -> str:
+        return validators.clean_message(self.cleaned_data["summary"])

@@ -189,3 +189,34 @@ class ContactRequest(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == ContactRequestStatus.OPEN
+
+
+class ProjectIdea(models.Model):
+    """A bottom-up idea for a joint project, worked out by the partners in the concept phase;
+    the seed of a later R&D project outline."""
+
+    partnership = models.ForeignKey(
+        Partnership,
+        verbose_name=_("partnership"),
+        on_delete=models.CASCADE,
+        related_name="project_ideas",
+    )
+    title = models.CharField(_("title"), max_length=validators.TOPIC_MAX_LENGTH)
+    summary = models.TextField(_("summary"), max_length=validators.MESSAGE_MAX_LENGTH)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("proposed by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("proposed"), default=timezone.now)
+    updated_at = models.DateTimeField(_("last changed"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("project idea")
+        verbose_name_plural = _("project ideas")
+
+    def __str__(self) -> str:
+        return self.title

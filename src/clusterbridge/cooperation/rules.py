@@ -7,7 +7,7 @@ import rules
 
 from clusterbridge.accounts.models import User
 from clusterbridge.clusters.rules import is_admin, is_cluster_manager
-from clusterbridge.cooperation.models import ContactRequest, Partnership
+from clusterbridge.cooperation.models import ContactRequest, Partnership, ProjectIdea
 
 
 def _manages_any(user: User, cluster_ids: tuple[int, ...]) -> bool:
@@ -31,6 +31,11 @@ def is_partnership_party(user: User, partnership: Partnership | None) -> bool:
     return partnership is not None and _manages_any(user, partnership.cluster_ids)
 
 
+@rules.predicate
+def is_idea_party(user: User, idea: ProjectIdea | None) -> bool:
+    return idea is not None and _manages_any(user, idea.partnership.cluster_ids)
+
+
 # Only a cluster's own managers write on its behalf; administrators read everything and may
 # correct a partnership's stage, but do not answer requests for a cluster's management.
 # Django's `User.has_perm` grants a superuser every permission, so the write checks use
@@ -41,3 +46,8 @@ rules.add_perm("cooperation.decide_contact_request", is_receiver_side)
 rules.add_perm("cooperation.withdraw_contact_request", is_sender_side)
 rules.add_perm("cooperation.view_partnership_history", is_partnership_party | is_admin)
 rules.add_perm("cooperation.move_partnership", is_partnership_party | is_admin)
+# Project ideas are the partners' working material: only they (and administrators) read them,
+# only they write them.
+rules.add_perm("cooperation.view_project_ideas", is_partnership_party | is_admin)
+rules.add_perm("cooperation.add_project_idea", is_partnership_party)
+rules.add_perm("cooperation.change_project_idea", is_idea_party)

@@ -12,7 +12,7 @@ from pydantic import ConfigDict
 from clusterbridge.clusters.models import Cluster
 from clusterbridge.cooperation import validators
 from clusterbridge.cooperation.enums import PartnershipStage
-from clusterbridge.cooperation.models import ContactRequest, Partnership
+from clusterbridge.cooperation.models import ContactRequest, Partnership, ProjectIdea
 
 
 def _request(context: Any) -> HttpRequest:
@@ -125,3 +125,29 @@ class TransitionIn(Schema):
 
 class PartnershipQuery(Schema):
     cluster: str = Field(description="Slug of the cluster whose partnerships to list.")
+
+
+class ProjectIdeaOut(Schema):
+    id: int
+    partnership_id: int
+    title: str
+    summary: str
+    proposed_by: str
+    created_at: datetime
+    updated_at: datetime
+
+    @staticmethod
+    def resolve_proposed_by(obj: ProjectIdea) -> str:
+        return obj.created_by.get_username() if obj.created_by is not None else ""
+
+
+class ProjectIdeaIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    title: str = Field(
+        description=f"{validators.TOPIC_MIN_LENGTH} to {validators.TOPIC_MAX_LENGTH} characters."
+    )
+    summary: str = Field(
+        description=f"{validators.MESSAGE_MIN_LENGTH} to {validators.MESSAGE_MAX_LENGTH} "
+        "characters of plain text."
+    )

@@ -13,7 +13,12 @@ from django.utils.translation import gettext as _
 from clusterbridge.accounts.models import User
 from clusterbridge.clusters.models import Cluster
 from clusterbridge.cooperation.enums import ContactRequestStatus, PartnershipStage
-from clusterbridge.cooperation.models import ContactRequest, Partnership, PartnershipStageChange
+from clusterbridge.cooperation.models import (
+    ContactRequest,
+    Partnership,
+    PartnershipStageChange,
+    ProjectIdea,
+)
 
 AnyUser = User | AnonymousUser
 
@@ -176,3 +181,30 @@ def clusters_to_contact_from(*, user: AnyUser, target: Cluster) -> list[Cluster]
             or cluster.management_organisation_id != target.management_organisation_id
         )
     ]
+
+
+# --- project ideas ----------------------------------------------------------------------------
+
+
+def project_ideas_of(*, partnership: Partnership, user: AnyUser) -> QuerySet[ProjectIdea]:
+    """The partnership's ideas for its parties and administrators; nothing for anyone else."""
+    ideas = partnership.project_ideas.select_related("created_by").order_by("created_at", "pk")
+    if _is_admin(user) or set(partnership.cluster_ids) & managed_cluster_ids(user):
+        return ideas
+    return ideas.none()
+
+
+def project_idea_get(*, pk: int, user: AnyUser) -> ProjectIdea:
+    idea = (
+        ProjectIdea.objects.select_related(
+            "partnership__german_cluster", "partnership__partner_cluster", "created_by"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if (
+        idea is None
+        or not project_ideas_of(partnership=idea.partnership, user=user).filter(pk=pk).exists()
+    ):
+        raise Http404(_("No such project idea."))
+    return idea

@@ -21,11 +21,21 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from clusterbridge.accounts.models import User
-from clusterbridge.audit.services import audit_record
+from clusterbridge.audit.services import audit_record, changes_between
 from clusterbridge.clusters.models import Cluster
 from clusterbridge.cooperation import selectors, validators
-from clusterbridge.cooperation.enums import ContactRequestStatus, PartnershipStage, allowed_moves
-from clusterbridge.cooperation.models import ContactRequest, Partnership, PartnershipStageChange
+from clusterbridge.cooperation.enums import (
+    IDEA_STAGES,
+    ContactRequestStatus,
+    PartnershipStage,
+    allowed_moves,
+)
+from clusterbridge.cooperation.models import (
+    ContactRequest,
+    Partnership,
+    PartnershipStageChange,
+    ProjectIdea,
+)
 
 # How many contact requests one person may send within a day (all their clusters together);
 # a setting, so a deployment can tighten or widen it.
@@ -472,5 +482,79 @@ def partnership_move(
         target=locked,
         changes={"stage": [current.value, target.value], "note": cleaned["note"]},
         cluster_id=locked.german_cluster_id,
+    )
+    return locked
+
+
+# --- project ideas ----------------------------------------------------------------------------
+
+
+def _check_idea_stage(partnership: Partnership) -> None:
+    if partnership.stage not in IDEA_STAGES:
+        raise ValidationError(
+            _(
+                "Project ideas are worked out from the concept stage on; this partnership is "
+                "“%(stage)s”."
+            )
+            % {"stage": partnership.get_stage_display()}
+        )
+
+
+def _clean_idea(title: str, summary: str) -> dict[str, str]:
+    return _clean_fields(
+        title=(title, validators.clean_topic), summary=(summary, validators.clean_message)
+    )
+
+
+@transaction.atomic
+def project_idea_create(
+    *, partnership: Partnership, actor: User, title: str, summary: str
+) -> ProjectIdea:
+    """A manager of either partner puts a project idea on the table."""
+    if not rules.has_perm("cooperation.add_project_idea", actor, partnership):
+        raise PermissionDenied(
+            _("Only the managers of the two clusters may work on their project ideas.")
+        )
+    cleaned = _clean_idea(title, summary)
+    _check_idea_stage(partnership)
+    idea = ProjectIdea(
+        partnership=partnership,
+        title=cleaned["title"],
+        summary=cleaned["summary"],
+        created_by=actor,
+    )
+    idea.full_clean()
+    idea.save()
+    audit_record(
+        actor=actor,
+        action="cooperation.project_idea.created",
+        target=idea,
+        changes={"partnership": partnership.pk, "title": idea.title},
+        cluster_id=partnership.german_cluster_id,
+    )
+    return idea
+
+
+@transaction.atomic
+def project_idea_update(*, idea: ProjectIdea, actor: User, title: str, summary: str) -> ProjectIdea:
+    """Either partner revises an idea; the audit log keeps what changed."""
+    if not rules.has_perm("cooperation.change_project_idea", actor, idea):
+        raise PermissionDenied(
+            _("Only the managers of the two clusters may work on their project ideas.")
+        )
+    cleaned = _clean_idea(title, summary)
+    locked = ProjectIdea.objects.select_for_update().select_related("partnership").get(pk=idea.pk)
+    _check_idea_stage(locked.partnership)
+    before = {"title": locked.title, "summary": locked.summary}
+    locked.title, locked.summary = cleaned["title"], cleaned["summary"]
+    locked.updated_at = timezone.now()
+    locked.full_clean()
+    locked.save()
+    audit_record(
+        actor=actor,
+        action="cooperation.project_idea.updated",
+        target=locked,
+        changes=changes_between(before, {"title": locked.title, "summary": locked.summary}),
+        cluster_id=locked.partnership.german_cluster_id,
     )
     return locked

@@ -19,6 +19,8 @@ urlpatterns = [
     ),
     path("partnerships/<int:pk>/", views.partnership_detail, name="partnership_detail"),
     path("partnerships/<int:pk>/move/", views.partnership_move, name="partnership_move"),
+    path("partnerships/<int:pk>/ideas/", views.project_idea_create, name="project_idea_create"),
+    path("ideas/<int:pk>/edit/", views.project_idea_edit, name="project_idea_edit"),
     path(
         "<slug:slug>/contact/<slug:to_slug>/",
         views.contact_request_create,

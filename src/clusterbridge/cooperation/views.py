@@ -15,8 +15,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from clusterbridge.accounts.models import User
 from clusterbridge.cooperation import selectors, services
-from clusterbridge.cooperation.enums import allowed_moves
-from clusterbridge.cooperation.forms import ContactRequestForm, PartnershipMoveForm, ReplyForm
+from clusterbridge.cooperation.enums import IDEA_STAGES, allowed_moves
+from clusterbridge.cooperation.forms import (
+    ContactRequestForm,
+    PartnershipMoveForm,
+    ProjectIdeaForm,
+    ReplyForm,
+)
 from clusterbridge.cooperation.models import ContactRequest
 
 
@@ -174,17 +179,29 @@ def contact_request_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _partnership_page(
-    request: HttpRequest, pk: int, *, form: PartnershipMoveForm | None = None, status: int = 200
+    request: HttpRequest,
+    pk: int,
+    *,
+    form: PartnershipMoveForm | None = None,
+    idea_form: ProjectIdeaForm | None = None,
+    status: int = 200,
 ) -> HttpResponse:
     user = _user(request)
     partnership = selectors.partnership_get(pk=pk, user=user)
     can_see_history = user.has_perm("cooperation.view_partnership_history", partnership)
     can_move = rules.has_perm("cooperation.move_partnership", user, partnership)
+    can_see_ideas = user.has_perm("cooperation.view_project_ideas", partnership)
     context = {
         "partnership": partnership,
         "history": selectors.partnership_history(partnership) if can_see_history else None,
         "can_move": can_move,
         "form": form or PartnershipMoveForm(allowed=allowed_moves(partnership.stage)),
+        "ideas": selectors.project_ideas_of(partnership=partnership, user=user)
+        if can_see_ideas
+        else None,
+        "can_add_idea": partnership.stage in IDEA_STAGES
+        and rules.has_perm("cooperation.add_project_idea", user, partnership),
+        "idea_form": idea_form or ProjectIdeaForm(prefix="idea"),
     }
     return render(request, "cooperation/partnership_detail.html", context, status=status)
 
@@ -221,3 +238,56 @@ def partnership_move(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return HttpResponseRedirect(moved.get_absolute_url())
     return _partnership_page(request, pk, form=form, status=400)
+
+
+@login_required
+@require_POST
+def project_idea_create(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    partnership = selectors.partnership_get(pk=pk, user=user)
+    if not rules.has_perm("cooperation.add_project_idea", user, partnership):
+        raise PermissionDenied(
+            _("Only the managers of the two clusters may work on their project ideas.")
+        )
+    form = ProjectIdeaForm(request.POST, prefix="idea")
+    if form.is_valid():
+        try:
+            services.project_idea_create(
+                partnership=partnership,
+                actor=user,
+                title=form.cleaned_data["title"],
+                summary=form.cleaned_data["summary"],
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("The project idea was added."))
+            return HttpResponseRedirect(partnership.get_absolute_url())
+    return _partnership_page(request, pk, idea_form=form, status=400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_idea_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    idea = selectors.project_idea_get(pk=pk, user=user)
+    if not rules.has_perm("cooperation.change_project_idea", user, idea):
+        raise PermissionDenied(
+            _("Only the managers of the two clusters may work on their project ideas.")
+        )
+    initial = {"title": idea.title, "summary": idea.summary}
+    form = ProjectIdeaForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.project_idea_update(
+                idea=idea,
+                actor=user,
+                title=form.cleaned_data["title"],
+                summary=form.cleaned_data["summary"],
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("The project idea was saved."))
+            return HttpResponseRedirect(idea.partnership.get_absolute_url())
+    return render(request, "cooperation/project_idea_form.html", {"idea": idea, "form": form})

@@ -3,8 +3,9 @@ competitors on planted pairs; with --demo, also checks the loaded landscape."""
 
 from __future__ import annotations
 
+import itertools
 import json
-from dataclasses import fields, replace
+from dataclasses import asdict, fields, replace
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
@@ -25,6 +26,11 @@ class Command(BaseCommand):
         parser.add_argument("--pairs", type=int, default=60)
         parser.add_argument("--seed", type=int, default=0)
         parser.add_argument("--ablation", action="store_true", help="Drop each part in turn.")
+        parser.add_argument(
+            "--grid",
+            action="store_true",
+            help="Try 81 weightings of the phrase, value-chain and sameness parts on two seeds.",
+        )
         parser.add_argument("--landscape", action="store_true", help="Check the loaded data.")
         parser.add_argument("--json", action="store_true", help="Print JSON.")
 
@@ -33,6 +39,9 @@ class Command(BaseCommand):
         phrases = evaluation.bank_phrases()
         vectors = dict(zip(phrases, embedder.embed(phrases), strict=True))
         tokenize = tokenizer(analyzer_get())
+        if options["grid"]:
+            self._grid(options, vectors, tokenize, embedder.dimensions)
+            return
         landscape = evaluation.plant(pairs=options["pairs"], seed=options["seed"])
         base = selectors.weights_get()
         runs: dict[str, MatchWeights] = {"weights": base}
@@ -87,6 +96,47 @@ class Command(BaseCommand):
                 f"{check['clusters_whose_top10_all_share_a_field']} clusters with all ten sharing "
                 f"a field; field-sharing partners ranked first for "
                 f"{check['clusters_with_field_sharing_partners_first']})"
+            )
+
+    def _grid(
+        self, options: dict[str, Any], vectors: dict[str, Any], tokenize: Any, dims: int
+    ) -> None:
+        seeds = (options["seed"], options["seed"] + 1)
+        landscapes = [evaluation.plant(pairs=options["pairs"], seed=s) for s in seeds]
+        base = selectors.weights_get()
+        rows: list[dict[str, Any]] = []
+        for offers, seeks, chain, same in itertools.product(
+            (0.2, 0.3, 0.4), (0.1, 0.2, 0.3), (0.05, 0.1, 0.2), (0.15, 0.3, 0.45)
+        ):
+            weights = replace(
+                base, offers_sought=offers, sought_offered=seeks, value_chain=chain, sameness=same
+            )
+            runs = [
+                evaluation.run(
+                    landscape=landscape,
+                    vectors=vectors,
+                    tokenize=tokenize,
+                    dims=dims,
+                    weights=weights,
+                ).as_dict()
+                for landscape in landscapes
+            ]
+            metrics = {
+                key: round(sum(float(r[key]) for r in runs) / len(runs), 4)
+                for key in ("recall_at_5", "recall_at_10", "mrr", "above_competitors")
+            }
+            rows.append({"weights": asdict(weights), **metrics})
+        rows.sort(key=lambda row: (-row["recall_at_10"], -row["mrr"]))
+        if options["json"]:
+            self.stdout.write(json.dumps({"seeds": seeds, "runs": rows}, indent=2))
+            return
+        self.stdout.write(f"{'offers':>6} {'seeks':>6} {'chain':>6} {'same':>6}  R@10   MRR  >comp")
+        for row in rows[:15]:
+            w = row["weights"]
+            self.stdout.write(
+                f"{w['offers_sought']:6.2f} {w['sought_offered']:6.2f} {w['value_chain']:6.2f} "
+                f"{w['sameness']:6.2f}  {row['recall_at_10']:.3f} {row['mrr']:.3f} "
+                f"{row['above_competitors']:.3f}"
             )
 
 

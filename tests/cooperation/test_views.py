@@ -259,3 +259,25 @@ def test_profile_panel_query_count_does_not_grow_with_partnerships(
         response = client.get(parties.a.get_absolute_url())
 
     assert response.content.decode().count('href="/en/cooperation/partnerships/') == 3
+
+
+def test_contact_request_form_names_a_broken_rule_before_anything_is_typed(
+    parties: Parties, send: Send
+) -> None:
+    request = send()
+
+    response = _client(parties.manager_a).get(_create_url())
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert (
+        "<li>There is already an open contact request between Alpha Cluster and Bravo Pôle.</li>"
+        in html
+    )
+    assert f'<a href="{request.get_absolute_url()}">Show the request</a>' in html
+
+
+def test_contact_request_form_for_an_allowed_pair_shows_no_rule(parties: Parties) -> None:
+    response = _client(parties.manager_a).get(_create_url())
+
+    assert (response.status_code, response.context["blocked"]) == (200, [])

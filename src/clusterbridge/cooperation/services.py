@@ -122,8 +122,11 @@ def _receiver_recipients(cluster: Cluster) -> list[_Recipient]:
 # --- contact requests -------------------------------------------------------------------------
 
 
-def _check_pair(*, sender_cluster: Cluster, receiver_cluster: Cluster, actor: User) -> None:
-    """The rules on who may ask whom; each error names the rule."""
+def contact_request_check(
+    *, sender_cluster: Cluster, receiver_cluster: Cluster, actor: User
+) -> None:
+    """The rules on who may ask whom; each error names the rule. The form calls it before
+    anything is typed, so a manager learns at once that a request cannot be sent."""
     if sender_cluster.pk == receiver_cluster.pk:
         raise ValidationError(_("A cluster cannot send a contact request to itself."))
     if receiver_cluster.managers.filter(pk=actor.pk).exists():
@@ -213,7 +216,9 @@ def contact_request_send(
     cleaned = _clean_fields(
         topic=(topic, validators.clean_topic), message=(message, validators.clean_message)
     )
-    _check_pair(sender_cluster=sender_cluster, receiver_cluster=receiver_cluster, actor=actor)
+    contact_request_check(
+        sender_cluster=sender_cluster, receiver_cluster=receiver_cluster, actor=actor
+    )
     _check_rate(actor)
     request = ContactRequest(
         sender_cluster=sender_cluster,

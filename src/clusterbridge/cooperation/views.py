@@ -74,10 +74,19 @@ def contact_request_create(request: HttpRequest, slug: str, to_slug: str) -> Htt
                 _("Your contact request was sent to %(name)s.") % {"name": receiver_cluster.name},
             )
             return HttpResponseRedirect(contact_request.get_absolute_url())
+    blocked: list[str] = []
+    if request.method == "GET":
+        try:
+            services.contact_request_check(
+                sender_cluster=sender_cluster, receiver_cluster=receiver_cluster, actor=user
+            )
+        except ValidationError as exc:
+            blocked = exc.messages
     context = {
         "form": form,
         "sender_cluster": sender_cluster,
         "receiver_cluster": receiver_cluster,
+        "blocked": blocked,
         "existing": selectors.open_request_between(sender_cluster, receiver_cluster),
     }
     return render(request, "cooperation/contact_request_form.html", context, status=status)

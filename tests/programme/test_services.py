@@ -14,6 +14,8 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from freezegun import freeze_time
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from clusterbridge.accounts.models import User
 from clusterbridge.audit.models import AuditEntry
@@ -36,6 +38,7 @@ from clusterbridge.programme.models import (
     Round,
 )
 from clusterbridge.programme.services import BudgetLineIn, PhasePlan, SelectionDecision
+from clusterbridge.programme.validators import last_day_within
 from tests.programme.conftest import approve, budget
 
 pytestmark = pytest.mark.django_db
@@ -874,3 +877,127 @@ def test_schedule_flags_late_reports_and_marks_today(grant: Grant, officer: User
     assert out.getvalue().splitlines()[0] == (
         "round,cluster,item,kind,starts_on,ends_on,budget_eur,submitted_on,late,is_sample"
     )
+
+
+# Property tests through the service ---------------------------------------------------------
+
+
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    amounts=st.lists(
+        st.decimals(min_value=0, max_value=3_000_000, places=2, allow_nan=False),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_sketch_budget_accepted_iff_within_cap_and_unchanged_otherwise(
+    make_application: Callable[..., Application], applicant: User, amounts: list[Decimal]
+) -> None:
+    draft = Application.objects.filter(state=ApplicationState.DRAFT).first() or make_application(
+        submit=False
+    )
+    before = list(draft.budget_lines.values_list("amount_eur", flat=True).order_by("pk"))
+    lines = [BudgetLineIn(PhaseKind.CONCEPT, draft.round.year, amount) for amount in amounts]
+
+    if sum(amounts) <= Decimal(4_000_000):
+        services.application_update_sketch(
+            application=draft, actor=applicant, data={}, budget_lines=lines
+        )
+        after = list(draft.budget_lines.values_list("amount_eur", flat=True).order_by("pk"))
+        assert after == amounts
+    else:
+        with pytest.raises(ValidationError) as caught:
+            services.application_update_sketch(
+                application=draft, actor=applicant, data={}, budget_lines=lines
+            )
+        assert _messages(caught)["budget_lines"][0].startswith(
+            "Grant at most 4,000,000 EUR (programme rule)"
+        )
+        after = list(draft.budget_lines.values_list("amount_eur", flat=True).order_by("pk"))
+        assert after == before
+
+
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(days=st.integers(min_value=-30, max_value=1200))
+def test_concept_reschedule_accepted_iff_within_24_months(
+    grant: Grant, officer: User, days: int
+) -> None:
+    concept = Phase.objects.get(grant=grant, kind=PhaseKind.CONCEPT)
+    previous_end = concept.ends_on
+    end = concept.starts_on + dt.timedelta(days=days)
+    allowed = concept.starts_on < end <= last_day_within(concept.starts_on, 24)
+
+    try:
+        services.phase_reschedule(
+            phase=concept,
+            actor=officer,
+            starts_on=concept.starts_on,
+            ends_on=end,
+            justification="Property test",
+        )
+        accepted = True
+    except ValidationError:
+        accepted = False
+
+    assert accepted == allowed
+    assert Phase.objects.get(pk=concept.pk).ends_on == (end if allowed else previous_end)
+
+
+def test_application_country_codes_normalised(
+    open_round: Round, german_cluster: Cluster, applicant: User
+) -> None:
+    application = services.application_create(
+        round=open_round,
+        cluster=german_cluster,
+        actor=applicant,
+        target_countries=[" fr", "FR", "us "],
+        target_regions=[" Pays de la Loire ", ""],
+    )
+
+    assert (application.target_countries, application.target_regions) == (
+        ["FR", "US"],
+        ["Pays de la Loire"],
+    )
+
+
+def test_decision_mail_in_recipients_language(
+    submitted: Application, officer: User, applicant: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    applicant.preferred_language = "de"
+    applicant.save()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.selection_decide(
+            round=submitted.round,
+            actor=officer,
+            decisions=[SelectionDecision(submitted.pk, True, "Stark")],
+        )
+
+    assert mail.outbox[0].subject == (
+        f"Photonics DE, Runde {submitted.round.year}: Von der Jury empfohlen"
+    )
+
+
+def test_failed_decision_sends_no_mail(
+    submitted: Application, officer: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(ValidationError):
+        services.selection_decide(
+            round=submitted.round,
+            actor=officer,
+            decisions=[
+                SelectionDecision(submitted.pk, True, "Strong"),
+                SelectionDecision(999999, True, "Unknown"),
+            ],
+        )
+
+    assert mail.outbox == []
+    assert Application.objects.get(pk=submitted.pk).state == ApplicationState.SUBMITTED

@@ -4,26 +4,55 @@ through the services (pages and API), which check the rules and write the audit 
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 
-from clusterbridge.programme import models
+from clusterbridge.accounts.models import User
+from clusterbridge.programme import models, services
 
 
-class RoundInline(admin.TabularInline):
-    model = models.Round
-    extra = 0
-    fields = ["year", "call_opens", "call_closes", "decision_date", "budget_eur", "target_selected"]
+def _user(request: HttpRequest) -> User:
+    # The admin only lets signed-in staff in; the services check the permission again.
+    assert isinstance(request.user, User)
+    return request.user
 
 
 @admin.register(models.FundingProgramme)
 class FundingProgrammeAdmin(admin.ModelAdmin):
     list_display = ["name_en", "max_grant_eur", "concept_max_months", "total_max_months"]
-    inlines = [RoundInline]
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        # Changes to the rules go through the service, so they are checked and audited.
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        fields = [name for name in form.changed_data if name in services.PROGRAMME_FIELDS]
+        current = models.FundingProgramme.objects.get(pk=obj.pk)
+        services.programme_update(
+            programme=current,
+            actor=_user(request),
+            data={name: getattr(obj, name) for name in fields},
+        )
 
 
 class CriterionInline(admin.TabularInline):
     model = models.ReviewCriterion
     extra = 0
+
+    # Criteria are fixed once a round has reviews (every review on the same scale).
+    def _reviewed(self, obj: Any) -> bool:
+        return obj is not None and models.Review.objects.filter(application__round=obj).exists()
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not self._reviewed(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not self._reviewed(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not self._reviewed(obj) and super().has_delete_permission(request, obj)
 
 
 @admin.register(models.Round)
@@ -31,6 +60,24 @@ class RoundAdmin(admin.ModelAdmin):
     list_display = ["programme", "year", "call_opens", "call_closes", "decision_date", "budget_eur"]
     list_filter = ["programme"]
     inlines = [CriterionInline]
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        # Round dates and targets go through the service, so they are checked and audited.
+        if not change:
+            services.round_create(
+                programme=obj.programme,
+                actor=_user(request),
+                year=obj.year,
+                **{name: getattr(obj, name) for name in services.ROUND_FIELDS},
+            )
+            obj.pk = models.Round.objects.get(programme=obj.programme, year=obj.year).pk
+            return
+        fields = [name for name in form.changed_data if name in services.ROUND_FIELDS]
+        services.round_update(
+            round=models.Round.objects.get(pk=obj.pk),
+            actor=_user(request),
+            data={name: getattr(obj, name) for name in fields},
+        )
 
 
 class BudgetLineInline(admin.TabularInline):

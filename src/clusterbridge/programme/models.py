@@ -191,12 +191,14 @@ class Round(models.Model):
             models.UniqueConstraint(fields=["programme", "year"], name="round_one_per_year"),
             models.CheckConstraint(
                 name="round_call_closes_after_opening",
+                violation_error_message=_("A call closes after it opens."),
                 condition=Q(call_opens__isnull=True)
                 | Q(call_closes__isnull=True)
                 | Q(call_closes__gte=F("call_opens")),
             ),
             models.CheckConstraint(
                 name="round_review_ends_after_start",
+                violation_error_message=_("A review period ends after it starts."),
                 condition=Q(review_starts__isnull=True)
                 | Q(review_ends__isnull=True)
                 | Q(review_ends__gte=F("review_starts")),
@@ -261,7 +263,9 @@ class ReviewCriterion(models.Model):
             models.UniqueConstraint(fields=["round", "name_en"], name="criterion_unique_name"),
             models.CheckConstraint(name="criterion_weight_positive", condition=Q(weight__gt=0)),
             models.CheckConstraint(
-                name="criterion_score_range_valid", condition=Q(max_score__gt=F("min_score"))
+                name="criterion_score_range_valid",
+                violation_error_message=_("The highest score must be above the lowest score."),
+                condition=Q(max_score__gt=F("min_score")),
             ),
         ]
 
@@ -332,7 +336,11 @@ class Application(models.Model):
         verbose_name_plural = _("applications")
         constraints = [
             models.UniqueConstraint(
-                fields=["round", "cluster"], name="application_one_per_cluster_per_round"
+                fields=["round", "cluster"],
+                name="application_one_per_cluster_per_round",
+                violation_error_message=_(
+                    "One application per cluster per round (programme rule)."
+                ),
             ),
             models.CheckConstraint(
                 name="application_state_valid", condition=Q(state__in=ApplicationState.values)
@@ -456,7 +464,11 @@ class Review(models.Model):
         verbose_name = _("review")
         verbose_name_plural = _("reviews")
         constraints = [
-            models.UniqueConstraint(fields=["application", "juror"], name="review_one_per_juror"),
+            models.UniqueConstraint(
+                fields=["application", "juror"],
+                name="review_one_per_juror",
+                violation_error_message=_("One review per juror and application."),
+            ),
             models.CheckConstraint(
                 name="review_requires_no_conflict_declaration",
                 condition=Q(no_conflict_declared=True),
@@ -523,10 +535,14 @@ class Grant(models.Model):
         verbose_name_plural = _("grants")
         constraints = [
             models.CheckConstraint(
-                name="grant_amount_not_negative", condition=Q(amount_eur__gte=0)
+                name="grant_amount_not_negative",
+                violation_error_message=_("Amounts cannot be negative."),
+                condition=Q(amount_eur__gte=0),
             ),
             models.CheckConstraint(
-                name="grant_ends_after_start", condition=Q(ends_on__gt=F("starts_on"))
+                name="grant_ends_after_start",
+                violation_error_message=_("A grant ends after it starts."),
+                condition=Q(ends_on__gt=F("starts_on")),
             ),
             models.CheckConstraint(
                 name="grant_funding_rate_0_to_1",
@@ -566,10 +582,14 @@ class Phase(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["grant", "kind"], name="phase_one_per_kind"),
             models.CheckConstraint(
-                name="phase_ends_after_start", condition=Q(ends_on__gt=F("starts_on"))
+                name="phase_ends_after_start",
+                violation_error_message=_("A phase ends after it starts."),
+                condition=Q(ends_on__gt=F("starts_on")),
             ),
             models.CheckConstraint(
-                name="phase_budget_not_negative", condition=Q(budget_eur__gte=0)
+                name="phase_budget_not_negative",
+                violation_error_message=_("Amounts cannot be negative."),
+                condition=Q(budget_eur__gte=0),
             ),
             models.CheckConstraint(name="phase_kind_valid", condition=Q(kind__in=PhaseKind.values)),
         ]
@@ -684,6 +704,7 @@ class CollaborativeProject(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="project_ends_after_start",
+                violation_error_message=_("A project ends after it starts."),
                 condition=Q(starts_on__isnull=True)
                 | Q(ends_on__isnull=True)
                 | Q(ends_on__gt=F("starts_on")),
@@ -738,6 +759,7 @@ class Participant(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="participant_is_cluster_or_named",
+                violation_error_message=_("Name the organisation or choose a cluster."),
                 condition=Q(cluster__isnull=False) | ~Q(organisation_name=""),
             ),
             models.CheckConstraint(
@@ -818,6 +840,7 @@ class IPRAgreement(models.Model):
             ),
             models.CheckConstraint(
                 name="ipr_signed_has_date",
+                violation_error_message=_("A signed agreement has its signing date."),
                 condition=~Q(status=IPRStatus.SIGNED) | Q(signed_on__isnull=False),
             ),
         ]

@@ -284,6 +284,11 @@ def _budget_snapshot(application: Application) -> list[list[Any]]:
     ]
 
 
+def _country_codes(codes: Iterable[str]) -> list[str]:
+    """Codes as ISO writes them (upper case), without blanks or repeats, in the given order."""
+    return list(dict.fromkeys(code.strip().upper() for code in codes if code.strip()))
+
+
 def _locked(application: Application) -> Application:
     """The application as stored now, locked for this transaction: a caller's instance may be
     stale (another request moved it on), and rules must judge the current state."""
@@ -342,8 +347,8 @@ def application_create(
         cluster=cluster,
         title=title,
         idea=idea,
-        target_countries=list(target_countries),
-        target_regions=list(target_regions),
+        target_countries=_country_codes(target_countries),
+        target_regions=[region.strip() for region in target_regions if region.strip()],
         created_by=actor,
     )
     application.full_clean(validate_constraints=False)
@@ -395,7 +400,11 @@ def application_update_sketch(
         )
     before = _snapshot(application, data)
     for name, value in data.items():
-        setattr(application, name, list(value) if name.startswith("target_") else value)
+        if name == "target_countries":
+            value = _country_codes(value)
+        elif name == "target_regions":
+            value = [region.strip() for region in value if region.strip()]
+        setattr(application, name, value)
     application.full_clean()
     application.save()
     changes = changes_between(before, _snapshot(application, data))
@@ -1120,7 +1129,7 @@ def grant_change_budget(
     _require(actor, "programme.change_grant", message=_("Only programme officers change grants."))
     if not justification.strip():
         raise ValidationError({"justification": _("Every decision needs a written justification.")})
-    grant = Grant.objects.select_for_update().get(pk=grant.pk)
+    given, grant = grant, Grant.objects.select_for_update().get(pk=grant.pk)
     rules = grant.programme.rules
     phases = {phase.kind: phase for phase in grant.phases.all()}
     unknown = set(phase_budgets) - set(phases)
@@ -1172,6 +1181,7 @@ def grant_change_budget(
             "detail": justification,
         },
     )
+    given.refresh_from_db()
     return grant
 
 
@@ -1181,6 +1191,8 @@ def phase_reschedule(
 ) -> Phase:
     """Moves a phase's dates; the phase and grant duration rules apply as at creation."""
     _require(actor, "programme.change_grant", message=_("Only programme officers change grants."))
+    given = phase
+    phase = Phase.objects.select_for_update().select_related("grant").get(pk=phase.pk)
     grant = phase.grant
     phases = {item.kind: item for item in grant.phases.all()}
     spans = {kind: (item.starts_on, item.ends_on) for kind, item in phases.items()}
@@ -1206,6 +1218,7 @@ def phase_reschedule(
             "justification": justification,
         },
     )
+    given.refresh_from_db()
     return phase
 
 
@@ -1213,6 +1226,7 @@ def phase_reschedule(
 def grant_set_funding_rate(*, grant: Grant, actor: User, rate: Decimal) -> Grant:
     """The federal funding rate for the grant's German partners in implementation."""
     _require(actor, "programme.change_grant", message=_("Only programme officers change grants."))
+    given, grant = grant, Grant.objects.select_for_update().get(pk=grant.pk)
     before = grant.german_funding_rate
     grant.german_funding_rate = rate
     grant.full_clean()
@@ -1224,6 +1238,7 @@ def grant_set_funding_rate(*, grant: Grant, actor: User, rate: Decimal) -> Grant
         cluster_id=grant.application.cluster_id,
         changes={"german_funding_rate": [before, rate]},
     )
+    given.refresh_from_db()
     return grant
 
 
@@ -1324,6 +1339,8 @@ def report_submit(*, report: ReportDue, actor: User) -> ReportDue:
         report.grant,
         _("Only the grant holders and officers submit reports."),
     )
+    given = report
+    report = ReportDue.objects.select_for_update().select_related("grant").get(pk=report.pk)
     if report.submitted_at is not None:
         raise ValidationError({"report": _("This report is already in.")})
     report.submitted_at = timezone.now()
@@ -1336,6 +1353,7 @@ def report_submit(*, report: ReportDue, actor: User) -> ReportDue:
         cluster_id=report.grant.application.cluster_id,
         changes={"late": report.is_late()},
     )
+    given.refresh_from_db()
     return report
 
 
@@ -1409,6 +1427,7 @@ def concept_submit(
     )
     if not summary.strip():
         raise ValidationError({"summary": _("The concept needs a summary.")})
+    target_countries = _country_codes(target_countries)
     validators.validate_country_codes(target_countries)
     concept, created = InternationalisationConcept.objects.update_or_create(
         grant=grant, defaults={"summary": summary, "target_countries": list(target_countries)}
@@ -1475,6 +1494,8 @@ def outline_decide(
     _require(actor, "programme.decide_outline", message=_("Only programme officers decide."))
     if not justification.strip():
         raise ValidationError({"justification": _("Every decision needs a written justification.")})
+    given = outline
+    outline = ProjectOutline.objects.select_for_update().select_related("grant").get(pk=outline.pk)
     to = OutlineState.APPROVED if approve else OutlineState.REJECTED
     if not approve and CollaborativeProject.objects.filter(outline=outline).exists():
         raise ValidationError({"state": _("An outline whose project exists cannot be rejected.")})
@@ -1502,6 +1523,7 @@ def outline_decide(
             "detail": f"{outline.title}\n\n{justification}",
         },
     )
+    given.refresh_from_db()
     return outline
 
 
@@ -1520,6 +1542,7 @@ def project_create(
     is_sample: bool = False,
 ) -> CollaborativeProject:
     """An implementation project from an approved outline, within the implementation phase."""
+    outline = ProjectOutline.objects.select_for_update().select_related("grant").get(pk=outline.pk)
     grant = outline.grant
     _require(
         actor,

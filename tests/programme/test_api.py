@@ -11,7 +11,9 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from clusterbridge.accounts.models import User
 from clusterbridge.accounts.services import api_token_create
@@ -502,3 +504,42 @@ def test_expenditure_over_budget_is_problem(client: Client, grant: Grant, applic
         "Spending cannot exceed the phase budget (programme rule): 500,000.00 EUR remain.",
     )
     assert Decimal(0) == sum(e.amount_eur for p in grant.phases.all() for e in p.expenditures.all())
+
+
+def test_grant_funding_rate_officer_only(
+    client: Client, grant: Grant, officer: User, applicant: User
+) -> None:
+    path = f"{BASE}/grants/{grant.pk}/funding-rate"
+
+    refused = _post(client, path, {"rate": "0.4"}, applicant)
+    too_high = _post(client, path, {"rate": "1.5"}, officer)
+    changed = _post(client, path, {"rate": "0.4"}, officer)
+
+    assert (refused.status_code, too_high.status_code) == (403, 422)
+    assert _json(changed)["german_funding_rate"] == "0.400"
+
+
+def test_application_list_query_count_does_not_grow(
+    client: Client,
+    make_application: Callable[..., Application],
+    make_cluster: Any,
+    make_user: Any,
+    officer: User,
+    open_round: Round,
+) -> None:
+    headers = _auth(officer)
+    path = f"{BASE}/rounds/{open_round.year}/applications"
+    make_application()
+    with CaptureQueriesContext(connection) as one:
+        client.get(path, **headers)
+    for n in range(2):
+        cluster = make_cluster(slug=f"more-{n}", name=f"More {n}")
+        manager = make_user()
+        cluster.managers.add(manager)
+        make_application(cluster=cluster, actor=manager)
+
+    with CaptureQueriesContext(connection) as three:
+        response = client.get(path, **headers)
+
+    assert len(_json(response)) == 3
+    assert len(three) == len(one)

@@ -54,6 +54,7 @@ from clusterbridge.programme.schemas import (
     ExpenditureOut,
     FundingIn,
     FundingOut,
+    FundingRateIn,
     GrantOut,
     IPRIn,
     IPROut,
@@ -560,6 +561,20 @@ def grant_budget(request: HttpRequest, pk: int, payload: BudgetChangeIn) -> Gran
         phase_budgets={kind.value: amount for kind, amount in payload.phase_budgets.items()},
         justification=payload.justification,
     )
+    return selectors.grant_get_visible(actor, pk=pk)
+
+
+@router.post(
+    "/grants/{pk}/funding-rate",
+    auth=token,
+    response=GrantOut,
+    url_name="programme_grant_funding_rate",
+    openapi_extra=WRITE,
+)
+def grant_funding_rate(request: HttpRequest, pk: int, payload: FundingRateIn) -> Grant:
+    """Officers set the federal funding rate for the grant's German partners (0 to 1)."""
+    actor = _actor(request)
+    services.grant_set_funding_rate(grant=_grant(request, pk), actor=actor, rate=payload.rate)
     return selectors.grant_get_visible(actor, pk=pk)
 
 

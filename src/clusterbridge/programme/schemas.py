@@ -361,6 +361,10 @@ class BudgetChangeIn(_In):
     justification: str
 
 
+class FundingRateIn(_In):
+    rate: Decimal = Field(..., ge=0, le=1, max_digits=4, decimal_places=3)
+
+
 class ExpenditureIn(_In):
     phase: PhaseKind
     amount_eur: Money = Field(..., gt=0, max_digits=14, decimal_places=2)

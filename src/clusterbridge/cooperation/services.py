@@ -101,7 +101,9 @@ def _mail_after_commit(
                 to=[recipient.address],
             ).send()
 
-    transaction.on_commit(send)
+    # Robust: a mail server that is down is logged, and does not turn a request that was saved
+    # into an error page (the sender would try again and hit the duplicate rule).
+    transaction.on_commit(send, robust=True)
 
 
 def _receiver_recipients(cluster: Cluster) -> list[_Recipient]:

@@ -543,3 +543,31 @@ def test_application_list_query_count_does_not_grow(
 
     assert len(_json(response)) == 3
     assert len(three) == len(one)
+
+
+PUBLIC_OPERATIONS = {
+    ("/api/v1/programme/rounds", "get"),
+    ("/api/v1/programme/rounds/{year}", "get"),
+    ("/api/v1/programme/schedule", "get"),
+    ("/api/v1/programme/schedule.csv", "get"),
+}
+
+
+def test_openapi_only_rounds_and_schedule_are_public(client: Client) -> None:
+    paths = _json(client.get("/api/v1/openapi.json"))["paths"]
+
+    public = {
+        (path, method)
+        for path, operations in paths.items()
+        if path.startswith("/api/v1/programme")
+        for method, operation in operations.items()
+        if not operation.get("security")
+    }
+    operations = sum(
+        len(operations)
+        for path, operations in paths.items()
+        if path.startswith("/api/v1/programme")
+    )
+
+    assert public == PUBLIC_OPERATIONS
+    assert operations == 42

@@ -699,10 +699,10 @@ def test_spending_over_the_remaining_budget_keeps_input_and_names_the_rule(
     response = _client(applicant).post(
         f"/en/programme/grants/{grant.pk}/spending/",
         {
-            "phase": str(phase.pk),
-            "amount_eur": "600000",
-            "spent_on": "2026-08-01",
-            "description": "Too much",
+            "spending-phase": str(phase.pk),
+            "spending-amount_eur": "600000",
+            "spending-spent_on": "2026-08-01",
+            "spending-description": "Too much",
         },
     )
 
@@ -728,7 +728,8 @@ def test_outline_approval_and_project_without_own_funding_cannot_start(
 ) -> None:
     client = _client(applicant)
     client.post(
-        f"/en/programme/grants/{grant.pk}/outlines/", {"title": "Lasers", "summary": "Joint"}
+        f"/en/programme/grants/{grant.pk}/outlines/",
+        {"outline-title": "Lasers", "outline-summary": "Joint"},
     )
     outline = grant.outlines.get()
     by_holder = client.post(
@@ -744,9 +745,11 @@ def test_outline_approval_and_project_without_own_funding_cannot_start(
     project = grant.projects.get()
     client.post(
         f"/en/programme/projects/{project.pk}/participants/",
-        {"cluster": partner_cluster.slug, "know_how": "Laser optics"},
+        {"participant-cluster": partner_cluster.slug, "participant-know_how": "Laser optics"},
     )
-    refused = client.post(f"/en/programme/projects/{project.pk}/state/", {"to": "running"})
+    refused = client.post(
+        f"/en/programme/projects/{project.pk}/state/", {"transition-to": "running"}
+    )
 
     assert by_holder.status_code == 403
     assert early.status_code == 400
@@ -775,22 +778,22 @@ def test_project_with_confirmed_funding_starts_and_signs_its_ipr_agreement(
     funding = client.post(
         f"{url}funding/",
         {
-            "participant": str(participant.pk),
-            "source": "Région Pays de la Loire",
-            "amount_eur": "300000",
-            "status": "confirmed",
+            "funding-participant": str(participant.pk),
+            "funding-source": "Région Pays de la Loire",
+            "funding-amount_eur": "300000",
+            "funding-status": "confirmed",
         },
     )
-    started = client.post(f"{url}state/", {"to": "running"})
-    unsigned = client.post(f"{url}ipr/", {"status": "signed", "signed_on": "2027-09-01"})
+    started = client.post(f"{url}state/", {"transition-to": "running"})
+    unsigned = client.post(f"{url}ipr/", {"ipr-status": "signed", "ipr-signed_on": "2027-09-01"})
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     signed = client.post(
         f"{url}ipr/",
         {
-            "status": "signed",
-            "signed_on": "2027-09-01",
-            "document": SimpleUploadedFile("a.pdf", b"%PDF-1.7 agreement", "application/pdf"),
+            "ipr-status": "signed",
+            "ipr-signed_on": "2027-09-01",
+            "ipr-document": SimpleUploadedFile("a.pdf", b"%PDF-1.7 agreement", "application/pdf"),
         },
     )
     page = _text(client.get(url))

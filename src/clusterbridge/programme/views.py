@@ -1005,14 +1005,15 @@ def _grant_page(
     )
     concept = InternationalisationConcept.objects.filter(grant=grant).first()
     defaults: dict[str, Form] = {
-        "expenditure_form": ExpenditureForm(phases=phase_choices),
-        "report_form": ReportForm(),
+        "expenditure_form": ExpenditureForm(phases=phase_choices, prefix="spending"),
+        "report_form": ReportForm(prefix="report"),
         "concept_form": ConceptForm(
             initial={"summary": concept.summary, "target_countries": concept.target_countries}
             if concept
-            else None
+            else None,
+            prefix="concept",
         ),
-        "outline_form": OutlineForm(),
+        "outline_form": OutlineForm(prefix="outline"),
     }
     defaults.update(forms or {})
     given = outline_forms or {}
@@ -1068,7 +1069,9 @@ def expenditure_record(request: HttpRequest, pk: int) -> HttpResponse:
     grant = _grant(request, pk)
     _require(request, "programme.record_expenditure", grant)
     phases = list(grant.phases.all())
-    form = ExpenditureForm(request.POST, phases=[(p.pk, p.get_kind_display()) for p in phases])
+    form = ExpenditureForm(
+        request.POST, phases=[(p.pk, p.get_kind_display()) for p in phases], prefix="spending"
+    )
     if form.is_valid():
         phase = next(p for p in phases if p.pk == form.cleaned_data["phase"])
         try:
@@ -1092,7 +1095,7 @@ def report_schedule(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     grant = _grant(request, pk)
     _require(request, "programme.change_grant", grant)
-    form = ReportForm(request.POST)
+    form = ReportForm(request.POST, prefix="report")
     if form.is_valid():
         try:
             services.report_schedule(grant=grant, actor=user, **form.cleaned_data)
@@ -1126,7 +1129,7 @@ def concept_submit(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     grant = _grant(request, pk)
     _require(request, "programme.submit_deliverable", grant)
-    form = ConceptForm(request.POST)
+    form = ConceptForm(request.POST, prefix="concept")
     if form.is_valid():
         try:
             services.concept_submit(grant=grant, actor=user, **form.cleaned_data)
@@ -1145,7 +1148,7 @@ def outline_submit(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     grant = _grant(request, pk)
     _require(request, "programme.submit_deliverable", grant)
-    form = OutlineForm(request.POST)
+    form = OutlineForm(request.POST, prefix="outline")
     if form.is_valid():
         try:
             services.outline_submit(grant=grant, actor=user, **form.cleaned_data)
@@ -1232,8 +1235,8 @@ def _project_page(
     international = [(p.pk, p.name) for p in participants if p.is_international]
     agreement = getattr(project, "ipr_agreement", None)
     defaults: dict[str, Form] = {
-        "participant_form": ParticipantForm(clusters=_participant_clusters()),
-        "funding_form": OwnFundingForm(participants=international),
+        "participant_form": ParticipantForm(clusters=_participant_clusters(), prefix="participant"),
+        "funding_form": OwnFundingForm(participants=international, prefix="funding"),
         "ipr_form": IPRForm(
             initial={
                 "status": agreement.status,
@@ -1241,9 +1244,10 @@ def _project_page(
                 "notes": agreement.notes,
             }
             if agreement
-            else None
+            else None,
+            prefix="ipr",
         ),
-        "transition_form": ProjectTransitionForm(),
+        "transition_form": ProjectTransitionForm(prefix="transition"),
     }
     defaults.update(forms or {})
     context = {
@@ -1275,7 +1279,7 @@ def participant_add(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     project = _project(request, pk)
     _require(request, "programme.manage_project", project.grant)
-    form = ParticipantForm(request.POST, clusters=_participant_clusters())
+    form = ParticipantForm(request.POST, clusters=_participant_clusters(), prefix="participant")
     if form.is_valid():
         data = dict(form.cleaned_data)
         slug = data.pop("cluster")
@@ -1296,7 +1300,9 @@ def own_funding_record(request: HttpRequest, pk: int) -> HttpResponse:
     project = _project(request, pk)
     _require(request, "programme.manage_project", project.grant)
     participants = [p for p in project.participants.all() if p.is_international]
-    form = OwnFundingForm(request.POST, participants=[(p.pk, p.name) for p in participants])
+    form = OwnFundingForm(
+        request.POST, participants=[(p.pk, p.name) for p in participants], prefix="funding"
+    )
     if form.is_valid():
         data = dict(form.cleaned_data)
         participant: Participant = next(p for p in participants if p.pk == data.pop("participant"))
@@ -1315,7 +1321,7 @@ def ipr_update(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     project = _project(request, pk)
     _require(request, "programme.manage_project", project.grant)
-    form = IPRForm(request.POST, request.FILES)
+    form = IPRForm(request.POST, request.FILES, prefix="ipr")
     if form.is_valid():
         upload = form.cleaned_data["document"]
         try:
@@ -1342,7 +1348,7 @@ def project_transition(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     project = _project(request, pk)
     _require(request, "programme.manage_project", project.grant)
-    form = ProjectTransitionForm(request.POST)
+    form = ProjectTransitionForm(request.POST, prefix="transition")
     if form.is_valid():
         try:
             moved = services.project_transition(

@@ -90,6 +90,12 @@ OPTIONS: tuple[Option, ...] = (
         "100",
         "Largest page size a client may ask of a paged API endpoint.",
     ),
+    Option(
+        "CONTACT_REQUESTS_PER_DAY",
+        "int",
+        "10",
+        "How many contact requests one person may send to other clusters within a day.",
+    ),
 )
 
 _BY_NAME = {option.name: option for option in OPTIONS}

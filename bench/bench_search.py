@@ -7,14 +7,13 @@ Sets up a fresh database (a temporary SQLite file, or a new PostgreSQL database 
 clusterbridge_bench_search on the server of --database-url), migrates it, generates N realistic
 bilingual clusters (bench.generate) and measures:
 
-1. the import through `cluster_import` (rows/s; the time includes the lexical indexing that runs
-   after the commit, reported separately);
-2. a full reindex: `index_rebuild(embed=False)` (lexical) and `embeddings_fill()`, and their
-   total against the issue's target of at most 5 minutes. A short pilot measures the embedding
-   rate first; when embedding every document would take longer than --embed-budget seconds, a
-   subset of --embed-subset documents is embedded (with the same steps as `embeddings_fill`),
-   the full time is extrapolated, and the output says so. The semantic index used by the query
-   benchmark then holds the vectors of that subset only;
+1. the import through `cluster_import` (rows/s; with --import-index the time includes the
+   lexical indexing that runs after the commit, reported separately; by default that is skipped,
+   as the reindex builds the same index);
+2. a full reindex with embeddings, `index_rebuild(embed=True)` as `clusterbridge reindex` runs
+   it (the embedding in worker processes while the lexical index is written), against the
+   issue's target of at most 5 minutes; a short pilot first measures one process's embedding
+   rate, for reference;
 3. in-process latency of `selectors.search` (a typical query with three facet groups, in blend and
    lexical mode; an empty query with facets only; a query without facets, for comparison) and of
    `selectors.suggest`, p50/p95 after a warm-up on other queries, with a breakdown of where the
@@ -594,15 +593,24 @@ def _run(
     data = csv_path.read_bytes()
     # The outer transaction holds back what the import does once committed (the lexical search
     # index), so that its share can be told apart; the total is what `clusterbridge import` takes.
+    # Without --import-index the import's own indexing is left out (the full reindex below
+    # builds the same index; on a shared 2-core machine it would only double the run's time).
     with _timer() as total, transaction.atomic():
         report = cluster_import(data=data, filename=csv_path.name, actor=None)
         write_seconds = total()
+        if not args.import_index:
+            transaction.get_connection().run_on_commit = []
     seconds = total()
     del data
     result["import"] = {
         "seconds": round(seconds, 2),
         "rows_per_second": round(count / seconds),
-        "includes": "lexical indexing after commit (embeddings are left to embeddings_fill)",
+        "includes": (
+            "lexical indexing after commit (embeddings are left to the reindex)"
+            if args.import_index
+            else "nothing after the commit: the import's search indexing was skipped "
+            "(--import-index includes it)"
+        ),
         "parse_and_write_seconds": round(write_seconds, 2),
         "after_commit_indexing_seconds": round(seconds - write_seconds, 2),
         "created": report.created,
@@ -615,11 +623,6 @@ def _run(
 
     # 2. Full reindex ---------------------------------------------------------------------------
     result["reindex"] = _reindex(args, backend)
-    _log(
-        f"reindex: lexical {result['reindex']['lexical_seconds']:.1f} s, embeddings "
-        f"{result['reindex']['embeddings_seconds']:.1f} s"
-        f"{' (extrapolated)' if result['reindex']['embeddings_extrapolated'] else ''}"
-    )
 
     # 3. In process ---------------------------------------------------------------------------
     with translation.override("en"):
@@ -637,71 +640,43 @@ def _run(
 
 
 def _reindex(args: argparse.Namespace, backend: str) -> dict[str, Any]:
+    """`index_rebuild(embed=True)`, what `clusterbridge reindex` runs: the lexical index and
+    every document's vector, the embedding in worker processes meanwhile."""
     from django.db import connection
 
+    from clusterbridge.search.embedding_pool import workers_for
     from clusterbridge.search.models import SearchDocument
-    from clusterbridge.search.semantic import Usem3Embedder, get_embedder
-    from clusterbridge.search.services import embeddings_fill, index_rebuild
+    from clusterbridge.search.semantic import get_embedder
+    from clusterbridge.search.services import index_rebuild
 
     figures: dict[str, Any] = {}
-    with _timer() as elapsed:
-        report = index_rebuild(embed=False)
-    figures["lexical_seconds"] = round(elapsed(), 2)
-    figures["lexical_docs_per_second"] = round(report.indexed / elapsed())
-    figures["indexed"] = report.indexed
     docs = SearchDocument.objects.count()
-    _log(f"index_rebuild(embed=False): {report.indexed:,} documents in {elapsed():.1f} s")
-
-    # The model loads once per process (about 1 s); it is timed apart from the embedding.
     embedder = get_embedder()
-    with _timer() as elapsed:
-        if isinstance(embedder, Usem3Embedder):
-            embedder.load()
-        else:
-            embedder.embed(["warm-up"])
-    figures["embedder"] = embedder.name
-    figures["model_load_seconds"] = round(elapsed(), 2)
+    # One process's embedding rate on this machine now, for reference (the model loads first).
     pilot_texts = _embedding_texts(limit=args.pilot)
+    embedder.embed(["warm-up"])
     with _timer() as elapsed:
         embedder.embed([text for _pk, text in pilot_texts])
-    pilot_rate = len(pilot_texts) / elapsed()
-    estimate = docs / pilot_rate
     figures["pilot"] = {
         "texts": len(pilot_texts),
-        "texts_per_second": round(pilot_rate, 1),
-        "estimated_embedding_seconds": round(estimate),
+        "mean_chars": round(statistics.fmean(len(t) for _pk, t in pilot_texts), 1),
+        "texts_per_second_one_process": round(len(pilot_texts) / elapsed(), 1),
     }
-    subset = args.embed_subset if args.embed_subset else 0
-    if not subset and estimate > args.embed_budget and not args.embed_all:
-        subset = min(docs, 10_000)
-    if subset and subset < docs:
-        _log(
-            f"pilot: {pilot_rate:.0f} texts/s, ~{estimate:.0f} s for all: embedding a subset of "
-            f"{subset:,} documents and extrapolating …"
-        )
-        with _timer() as elapsed:
-            embedded = _embed_subset(subset)
-        measured = elapsed()
-        figures["embeddings_seconds"] = round(measured * docs / embedded, 1)
-        figures["embeddings_measured_seconds"] = round(measured, 2)
-        figures["embeddings_extrapolated"] = True
-        figures["embedded"] = embedded
-        figures["note"] = (
-            f"embedded {embedded:,} of {docs:,} documents in {measured:.1f} s and extrapolated "
-            "linearly; the semantic index of the query benchmark holds only those vectors"
-        )
-    else:
-        _log(f"pilot: {pilot_rate:.0f} texts/s, ~{estimate:.0f} s for all: embeddings_fill() …")
-        with _timer() as elapsed:
-            embedded = embeddings_fill()
-        figures["embeddings_seconds"] = round(elapsed(), 2)
-        figures["embeddings_extrapolated"] = False
-        figures["embedded"] = embedded
-    figures["embedding_docs_per_second"] = round(
-        docs / figures["embeddings_seconds"] if figures["embeddings_seconds"] else 0, 1
-    )
-    figures["total_seconds"] = round(figures["lexical_seconds"] + figures["embeddings_seconds"], 1)
+    figures["embedder"] = embedder.name
+    figures["embed_workers"] = workers_for(docs)
+    load_before = _load_average()
+    with _timer() as elapsed:
+        report = index_rebuild(embed=True)
+    figures["total_seconds"] = round(elapsed(), 1)
+    figures["load_average_before_after"] = [load_before, _load_average()]
+    figures["indexed"] = report.indexed
+    figures["embedded"] = report.embedded
+    figures["docs_per_second"] = round(report.indexed / elapsed())
     figures["docs"] = docs
+    _log(
+        f"index_rebuild(embed=True): {report.indexed:,} documents, {report.embedded:,} vectors "
+        f"in {elapsed():.1f} s"
+    )
 
     if backend == "postgresql":
         # Autovacuum analyses fresh tables within about a minute; say whether it had, then make
@@ -718,44 +693,23 @@ def _reindex(args: argparse.Namespace, backend: str) -> dict[str, Any]:
     return figures
 
 
-def _embedding_texts(*, limit: int | None, pending_only: bool = False) -> list[tuple[int, str]]:
-    """(document id, embedding text) of the first `limit` documents, built as embeddings_fill
-    builds them."""
+def _embedding_texts(*, limit: int | None) -> list[tuple[int, str]]:
+    """(document id, embedding text) of the first `limit` documents."""
     from clusterbridge.search import registry
     from clusterbridge.search.models import SearchDocument
-    from clusterbridge.search.semantic import get_embedder
-    from clusterbridge.search.services import BATCH
 
-    rows = SearchDocument.objects.order_by("pk")
-    if pending_only:
-        rows = rows.exclude(embedder=get_embedder().name)
-    pending = list(rows.values_list("pk", "doc_type", "object_id")[:limit])
+    pending = list(
+        SearchDocument.objects.order_by("pk").values_list("pk", "doc_type", "object_id")[:limit]
+    )
     by_type: dict[str, dict[int, int]] = {}
     for pk, doc_type, object_id in pending:
         by_type.setdefault(doc_type, {})[object_id] = pk
     texts: dict[int, str] = {}
     for doc_type, mapping in by_type.items():
         spec = registry.spec_for(doc_type)
-        object_ids = list(mapping)
-        for start in range(0, len(object_ids), BATCH * 4):
-            for document in spec.documents(object_ids[start : start + BATCH * 4]):
-                texts[mapping[document.object_id]] = document.embedding_text or document.title
+        for document in spec.documents(list(mapping)):
+            texts[mapping[document.object_id]] = document.embedding_text or document.title
     return sorted(texts.items())
-
-
-def _embed_subset(limit: int) -> int:
-    """embeddings_fill() restricted to the first `limit` documents: the same texts, chunks and
-    transactions."""
-    from django.db import transaction
-
-    from clusterbridge.search.services import embeddings_compute
-
-    items = _embedding_texts(limit=limit, pending_only=True)
-    total = 0
-    for start in range(0, len(items), 2048):
-        with transaction.atomic():
-            total += embeddings_compute(documents=items[start : start + 2048])
-    return total
 
 
 SEARCH_SCENARIOS = (
@@ -1086,20 +1040,12 @@ def _table(result: dict[str, Any]) -> str:
     reindex = result["reindex"]
     passed = result["passed"]
     lines.append(
-        f"{'reindex lexical: index_rebuild(embed=False)':<44}"
-        f"{reindex['lexical_docs_per_second']:>9,} d/s{reindex['lexical_seconds']:>9.1f} s"
-    )
-    extrapolated = " (extrapolated)" if reindex["embeddings_extrapolated"] else ""
-    lines.append(
-        f"{'  embedding pilot (model loaded)':<44}{reindex['pilot']['texts_per_second']:>9,.0f} t/s"
+        f"{'  embedding, one process (pilot)':<44}"
+        f"{reindex['pilot']['texts_per_second_one_process']:>9,.0f} t/s"
     )
     lines.append(
-        f"{'reindex embeddings: embeddings_fill()':<44}"
-        f"{reindex['embedding_docs_per_second']:>9,.0f} d/s{reindex['embeddings_seconds']:>9.1f} s"
-        f"{extrapolated}"
-    )
-    lines.append(
-        f"{'reindex total':<44}{'':>14}{reindex['total_seconds']:>9.1f} s"
+        f"{'reindex: index_rebuild(embed=True)':<44}{reindex['docs_per_second']:>9,} d/s"
+        f"{reindex['total_seconds']:>9.1f} s"
         f"{'≤' + format(REINDEX_TARGET_SECONDS, '.0f') + ' s':>11}  {_yes(passed['reindex_total'])}"
     )
     in_process = result["in_process"]
@@ -1141,8 +1087,6 @@ def _table(result: dict[str, Any]) -> str:
         lines.append(
             f"    {label:<48}{phase['ms_per_query']:>7.2f} ms  x{phase['calls_per_query']:.2f}"
         )
-    if reindex.get("note"):
-        lines.append(f"note: {reindex['note']}")
     return "\n".join(lines)
 
 
@@ -1161,17 +1105,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--pilot", type=int, default=512, help="Texts of the embedding pilot.")
     parser.add_argument(
-        "--embed-budget",
-        type=float,
-        default=900.0,
-        help="Embed everything when the pilot predicts at most this many seconds, otherwise a "
-        "subset of 10,000 (or --embed-subset) and extrapolate.",
-    )
-    parser.add_argument(
-        "--embed-subset", type=int, default=0, help="Always embed only this many and extrapolate."
-    )
-    parser.add_argument("--embed-all", action="store_true", help="Embed everything regardless.")
-    parser.add_argument(
         "--scenario-budget",
         type=float,
         default=150.0,
@@ -1179,6 +1112,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "that is cut short and reports how many queries it ran.",
     )
     parser.add_argument("--no-http", action="store_true", help="Skip the gunicorn part.")
+    parser.add_argument(
+        "--import-index",
+        action="store_true",
+        help="Let the import index what it wrote after its commit, as `clusterbridge import` "
+        "does (by default only the full reindex builds the index).",
+    )
     parser.add_argument("--profile", action="store_true", help="cProfile every scenario.")
     parser.add_argument(
         "--keep", action="store_true", help="Keep the database and files for a look afterwards."

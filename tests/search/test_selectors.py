@@ -7,7 +7,7 @@ documents, which both backends must agree on.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -687,3 +687,77 @@ def test_search_never_fails_on_arbitrary_text(corpus: None, q: str) -> None:
 
     assert results.total >= 0
     assert len(suggestions) <= 8
+
+
+# --- large indexes: facets filtered and counted in memory ---------------------------------
+
+
+@pytest.fixture
+def in_memory(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Makes every index count as large, so that searches filter and count in memory."""
+    from clusterbridge.search import facet_index
+
+    facet_index.forget()
+    monkeypatch.setattr(facet_index, "IN_MEMORY_FROM", 0)
+    yield
+    facet_index.forget()
+
+
+def _everything(results: SearchResults) -> tuple[Any, ...]:
+    return (
+        _slugs(results),
+        results.total,
+        _facet_counts(results),
+        [hit.matched_by for hit in results.hits],
+        results.notice,
+    )
+
+
+MEMORY_CASES: list[tuple[str, dict[str, tuple[str, ...]], str]] = [
+    ("", {}, "relevance"),
+    ("", {"country": ("FR", "ES"), "field": ("automotive",)}, "relevance"),
+    ("", {"country": ("DE",)}, "newest"),
+    ("trucks", {}, "relevance"),
+    ("trucks", {"country": ("DE",)}, "relevance"),
+    ("trucks hamburg", {"country": ("DE", "FR"), "field": ("hydrogen-fuel-cells",)}, "name"),
+    ("photonics", {"region": ("DE-BY",), "kind": ("cluster",), "country": ("DE",)}, "relevance"),
+    ("carbon trucks", {}, "relevance"),
+    ("zeppelin", {"country": ("DE",)}, "relevance"),
+    ("cars", {"field": ("nonexistent",)}, "relevance"),
+]
+
+
+@pytest.mark.parametrize(("q", "filters", "sort"), MEMORY_CASES)
+def test_search_in_memory_facets_give_what_sql_gives(
+    corpus: None,
+    in_memory: None,
+    monkeypatch: pytest.MonkeyPatch,
+    q: str,
+    filters: dict[str, tuple[str, ...]],
+    sort: str,
+) -> None:
+    from clusterbridge.search import facet_index
+
+    request = SearchRequest(q=q, filters=filters, sort=sort, mode="lexical")  # type: ignore[arg-type]
+    in_memory_results = search(request)
+    facet_index.forget()
+    monkeypatch.setattr(facet_index, "IN_MEMORY_FROM", 10**9)
+    sql_results = search(request)
+
+    assert facet_index.facet_index_get() is None
+    assert _everything(in_memory_results) == _everything(sql_results)
+
+
+def test_search_in_memory_index_follows_writes_of_this_process(
+    make_cluster: MakeCluster, in_memory: None
+) -> None:
+    make_cluster(slug="first", name="First Photonics")
+    _index()
+    before = search(SearchRequest(q="photonics", mode="lexical"))
+    make_cluster(slug="second", name="Second Photonics", country="FR", region="", city="Lyon")
+    _index()
+
+    after = search(SearchRequest(q="photonics", mode="lexical"))
+
+    assert (before.total, after.total) == (1, 2)
+    assert _facet_counts(after)["country"] == [("DE", 1, False), ("FR", 1, False)]

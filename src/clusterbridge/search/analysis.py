@@ -139,13 +139,25 @@ _ALNUM_SPLIT_RE = re.compile(r"[^\W\d_]+|\d+")
 def words(text: str) -> list[str]:
     """Folded words in order; single letters are dropped, overlong tokens cut. A word mixing
     letters and digits also yields its parts (CLIB2021 → clib2021, clib, 2021)."""
+    if not text.isascii():
+        # Composed first, so that a decomposed umlaut (u + U+0308) stays inside its word.
+        text = unicodedata.normalize("NFKC", text)
     result: list[str] = []
-    for token in _TOKEN_RE.findall(fold(text)):
+    for raw in _TOKEN_RE.findall(text):
+        result.extend(_token_words(raw))
+    return result
+
+
+@lru_cache(maxsize=262144)
+def _token_words(raw: str) -> tuple[str, ...]:
+    """`words` of one unfolded token: folding is the slow part and words repeat."""
+    result: list[str] = []
+    for token in _TOKEN_RE.findall(fold(raw)):
         if len(token) > 1 or token.isdigit():
             result.append(token[:MAX_TOKEN_LENGTH])
             if not token.isalpha() and not token.isdigit():
                 result.extend(part for part in _ALNUM_SPLIT_RE.findall(token) if len(part) > 1)
-    return result
+    return tuple(result)
 
 
 @lru_cache(maxsize=65536)
@@ -233,8 +245,11 @@ class ConceptMap:
     longest: int = 1
     # The folded words of each concept's terms, for marking them in snippets.
     words_of: dict[str, set[str]] = field(default_factory=dict)
+    # Word → the one-stem phrase prefixes it starts (most words: none).
+    _starts: dict[str, list[tuple[str, ...]]] = field(default_factory=dict, repr=False)
 
     def add(self, key: str, terms: Iterable[str]) -> None:
+        self._starts.clear()
         for term in terms:
             self.words_of.setdefault(key, set()).update(
                 w for w in words(term) if w not in STOPWORDS and len(w) > 2
@@ -257,26 +272,34 @@ class ConceptMap:
         """(start, end, key) of each taxonomy phrase in `word_list`; positions count the
         words of `word_list` (stopwords inside a phrase are skipped over)."""
         positions = [i for i, w in enumerate(word_list) if w not in STOPWORDS]
-        stemmed = [stems(word_list[i]) for i in positions]
         found: list[tuple[int, int, str]] = []
-        firsts = self.firsts
-        for start in range(len(positions)):
-            if not any(stem in firsts for stem in stemmed[start]):
-                continue
-            partial: list[tuple[str, ...]] = [()]
-            for offset in range(min(self.longest, len(positions) - start)):
+        prefixes, phrases, starts = self.prefixes, self.phrases, self._starts
+        count = len(positions)
+        for start in range(count):
+            word = word_list[positions[start]]
+            # Most words start no phrase: that answer is kept per word.
+            partial = starts.get(word)
+            if partial is None:
+                partial = [(stem,) for stem in stems(word) if (stem,) in prefixes]
+                if len(starts) < 200_000:
+                    starts[word] = partial
+            offset = 0
+            while partial:
+                end = positions[start + offset] + 1
+                for variant in partial:
+                    keys = phrases.get(variant)
+                    if keys:
+                        found.extend((positions[start], end, key) for key in sorted(keys))
+                offset += 1
+                if offset >= self.longest or start + offset >= count:
+                    break
+                following = stems(word_list[positions[start + offset]])
                 partial = [
                     (*prefix, stem)
                     for prefix in partial
-                    for stem in stemmed[start + offset]
-                    if (*prefix, stem) in self.prefixes
+                    for stem in following
+                    if (*prefix, stem) in prefixes
                 ]
-                if not partial:
-                    break
-                end = positions[start + offset] + 1
-                for variant in partial:
-                    for key in sorted(self.phrases.get(variant, ())):
-                        found.append((positions[start], end, key))
         return found
 
 
@@ -299,6 +322,11 @@ class Analyzer:
 
     lexicon: Lexicon = field(default_factory=Lexicon)
     concepts: ConceptMap = field(default_factory=ConceptMap)
+    # Caches of work that repeats across documents; the analyzer is rebuilt (and they with it)
+    # whenever the vocabularies change.
+    _word_cache: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
+    _word_concepts: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
+    _text_cache: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
 
     def word_tokens(self, word: str) -> set[str]:
         tokens = set(stems(word))
@@ -312,10 +340,17 @@ class Analyzer:
         """Concepts named by the words, or by the parts of a compound (Wasserstoffspeicher)."""
         found = self.concepts.find(ws)
         for word in ws:
-            parts = self.lexicon.split(word)
-            if parts:
-                found |= self.concepts.find(parts)
+            found |= self._compound_concepts(word)
         return found
+
+    def _compound_concepts(self, word: str) -> frozenset[str]:
+        cached = self._word_concepts.get(word)
+        if cached is None:
+            parts = self.lexicon.split(word)
+            cached = frozenset(self.concepts.find(parts)) if parts else frozenset()
+            if len(self._word_concepts) < 200_000:
+                self._word_concepts[word] = cached
+        return cached
 
     def index_tokens(self, text: str) -> list[str]:
         """Tokens of a text for the index, in a stable order (so rebuilds give equal rows)."""
@@ -324,8 +359,28 @@ class Analyzer:
         for word in ws:
             if word in STOPWORDS:
                 continue
-            for token in sorted(self.word_tokens(word)):
+            cached = self._word_cache.get(word)
+            if cached is None:
+                cached = tuple(sorted(self.word_tokens(word)))
+                if len(self._word_cache) < 200_000:
+                    self._word_cache[word] = cached
+            for token in cached:
                 tokens[token] = None
         for key in sorted(self.concepts_of(ws)):
             tokens[concept_token(key)] = None
+        return list(tokens)
+
+    def text_tokens(self, texts: Iterable[str]) -> list[str]:
+        """`index_tokens` of each text, in order and without repeats. Short texts repeat from
+        document to document (places, field names, kinds), so their tokens are kept."""
+        tokens: dict[str, None] = {}
+        for text in texts:
+            cached = self._text_cache.get(text) if len(text) <= 300 else None
+            if cached is None:
+                cached = tuple(self.index_tokens(text))
+                if len(text) <= 300:
+                    if len(self._text_cache) >= 100_000:
+                        self._text_cache.clear()
+                    self._text_cache[text] = cached
+            tokens.update(dict.fromkeys(cached))
         return list(tokens)

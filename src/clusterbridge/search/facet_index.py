@@ -22,9 +22,6 @@ from typing import Any
 
 import numpy as np
 from django.db import connection
-from django.db.models import Count, Max
-
-from clusterbridge.search.models import SearchDocument
 
 # From this many documents searches filter and count facets in memory.
 IN_MEMORY_FROM = 20_000
@@ -81,10 +78,16 @@ class IndexVersion:
 
 
 def _documents_version() -> tuple[int, Hashable]:
-    stats = SearchDocument.objects.aggregate(
-        n=Count("pk"), latest=Max("indexed_at"), last=Max("pk")
-    )
-    return stats["n"], (stats["n"], stats["latest"], stats["last"])
+    # Separate subqueries, so that each can be answered from an index (one statement with
+    # several aggregates would scan the table).
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT (SELECT COUNT(*) FROM search_searchdocument), "
+            "(SELECT MAX(indexed_at) FROM search_searchdocument), "
+            "(SELECT MAX(id) FROM search_searchdocument)"
+        )
+        count, latest, last = cursor.fetchone()
+    return int(count), (int(count), str(latest), last)
 
 
 version = IndexVersion(_documents_version)

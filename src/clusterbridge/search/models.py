@@ -34,7 +34,13 @@ class SearchDocument(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["doc_type", "object_id"], name="search_document_unique")
         ]
-        indexes = [models.Index(fields=["published_at"])]
+        indexes = [
+            models.Index(fields=["published_at"]),
+            # The in-memory copies (facets, vectors) compare COUNT and MAX(indexed_at) to know
+            # whether the index changed: with these, neither reads the table's wide rows.
+            models.Index(fields=["indexed_at"]),
+            models.Index(fields=["embedder", "indexed_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.doc_type}:{self.object_id} {self.title}"

@@ -12,7 +12,7 @@ from collections.abc import Hashable
 from functools import lru_cache
 
 import numpy as np
-from django.db.models import Count, Max
+from django.db import connection
 
 from clusterbridge.search.models import SearchDocument
 from clusterbridge.search.semantic import VectorCache, VectorIndex, get_embedder
@@ -55,10 +55,15 @@ def _current_version() -> Hashable:
 
 def _version() -> tuple[object, ...]:
     embedder = get_embedder()
-    stats = SearchDocument.objects.filter(embedder=embedder.name).aggregate(
-        n=Count("pk"), latest=Max("indexed_at")
-    )
-    return (embedder.name, stats["n"], stats["latest"])
+    # Two subqueries, each answered from the (embedder, indexed_at) index.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT (SELECT COUNT(*) FROM search_searchdocument WHERE embedder = %s), "
+            "(SELECT MAX(indexed_at) FROM search_searchdocument WHERE embedder = %s)",
+            [embedder.name, embedder.name],
+        )
+        count, latest = cursor.fetchone()
+    return (embedder.name, count, str(latest))
 
 
 def _load() -> VectorIndex:

@@ -66,11 +66,13 @@ def _row(document_id: int, doc: IndexDocument, analyzer: Analyzer) -> IndexRow:
     for piece in doc.texts:
         by_weight[piece.weight].append(piece.text)
     all_words = words(" ".join(by_weight["A"] + by_weight["B"] + by_weight["C"]))
+    # Each text is analysed on its own: a taxonomy phrase does not run from one text into the
+    # next, and short texts that many documents share are analysed once.
     return IndexRow(
         document_id=document_id,
-        tokens_a=" ".join(analyzer.index_tokens(" ".join(by_weight["A"]))),
-        tokens_b=" ".join(analyzer.index_tokens(" \n ".join(by_weight["B"]))),
-        tokens_c=" ".join(analyzer.index_tokens(" \n ".join(by_weight["C"]))),
+        tokens_a=" ".join(analyzer.text_tokens(by_weight["A"])),
+        tokens_b=" ".join(analyzer.text_tokens(by_weight["B"])),
+        tokens_c=" ".join(analyzer.text_tokens(by_weight["C"])),
         words=" ".join(all_words),
         title_folded=fold(doc.title),
     )

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from django.db import connection
+from django.db import connection, transaction
 
 from clusterbridge.search.query import ParsedQuery, rank_tokens, to_fts5, to_tsqueries
 
@@ -132,7 +132,31 @@ class PostgresBackend:
     vendor = "postgresql"
 
     def insert(self, rows: Sequence[IndexRow]) -> None:
-        self.write(rows)
+        """COPY into a staging table, then one INSERT … SELECT computing every tsvector: far
+        cheaper than a statement per row."""
+        if not rows:
+            return
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "CREATE TEMP TABLE IF NOT EXISTS search_pg_staging (document_id bigint, "
+                "a text, b text, c text, words text, title_folded text) ON COMMIT DROP"
+            )
+            with cursor.cursor.copy(
+                "COPY search_pg_staging (document_id, a, b, c, words, title_folded) FROM STDIN"
+            ) as copy:
+                for r in rows:
+                    copy.write_row(
+                        (r.document_id, r.tokens_a, r.tokens_b, r.tokens_c, r.words, r.title_folded)
+                    )
+            cursor.execute(
+                "INSERT INTO search_pg (document_id, vector, words, title_folded) SELECT"
+                " document_id,"
+                " setweight(to_tsvector('simple', a), 'A')"
+                " || setweight(to_tsvector('simple', b), 'B')"
+                " || setweight(to_tsvector('simple', c), 'C'),"
+                " to_tsvector('simple', words), title_folded FROM search_pg_staging"
+            )
+            cursor.execute("TRUNCATE search_pg_staging")
 
     def write(self, rows: Sequence[IndexRow]) -> None:
         if not rows:

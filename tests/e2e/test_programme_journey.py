@@ -248,3 +248,41 @@ def test_journey_from_sketch_to_schedule(live_server: Any, page: Any, setting: R
     assert page.get_by_role("rowheader", name="Photonics DE").is_visible()
     _accessible(page)
     assert page.js_errors == []
+
+
+@pytest.fixture
+def measure(transactional_db: None) -> None:
+    from clusterbridge.demo.services import demo_load
+
+    demo_load()
+
+
+def test_visitor_reads_the_real_measure_and_its_schedule(
+    live_server: Any, page: Any, measure: None
+) -> None:
+    selected = Application.objects.filter(round__year=2015, state=ApplicationState.APPROVED)
+    first = selected.order_by("cluster__name").select_related("cluster").first()
+    assert first is not None
+
+    page.goto(f"{live_server.url}/en/programme/")
+    assert page.locator("h1").inner_text().startswith("Internationalisation of Leading-Edge")
+    assert page.get_by_role("link", name="2015", exact=True).is_visible()
+    _accessible(page)
+    page.get_by_role("link", name="2015", exact=True).click()
+    page.wait_for_url("**/en/programme/rounds/2015/")
+    assert page.get_by_role("link", name=first.cluster.name).first.is_visible()
+    # The demo's criteria are an estimate and say so.
+    assert page.locator(".sample-badge").count() == 1
+    _accessible(page)
+    page.get_by_role("link", name="Schedule of round 2015").click()
+    page.wait_for_url("**/en/programme/schedule/?round=2015")
+    rows = page.locator("table tbody tr")
+    assert rows.count() == selected.count()
+    # Every grant's figures are invented for the demo: each row is labelled.
+    assert page.locator("table .sample-badge").count() == selected.count()
+    _accessible(page)
+    page.get_by_label("Language").select_option("de")
+    page.wait_for_url("**/de/programme/schedule/?round=2015")
+    assert page.locator("h1").inner_text() == "Zeitplan der Runde 2015"
+    _accessible(page)
+    assert page.js_errors == []

@@ -844,3 +844,26 @@ def test_schedule_page_svg_and_csv(grant: Any, officer: User) -> None:
         csv[0] == "round,cluster,item,kind,starts_on,ends_on,budget_eur,submitted_on,late,is_sample"
     )
     assert csv[-1].endswith(",report,Interim report,,2020-01-31,,,yes,no")
+
+
+def test_schedule_svg_in_german_keeps_dots_in_coordinates(grant: Any) -> None:
+    svg = _client().get("/de/programme/schedule.svg").content.decode()
+
+    view_box = svg.split('viewBox="', 1)[1].split('"', 1)[0]
+    assert view_box.replace(".", "").replace(" ", "").isdigit()
+    assert "Runde 2026" in svg
+
+
+# German ------------------------------------------------------------------------------------------
+
+
+def test_programme_page_in_german_translates_the_rules_and_the_navigation(
+    open_round: Round, applicant: User
+) -> None:
+    response = _client(applicant).get("/de/programme/")
+
+    text = _text(response)
+    assert response.status_code == 200
+    assert "Regeln der Fördermaßnahme" in text
+    assert "bis zu 4.000.000 EUR" in text
+    assert ">Meine Anträge</a></li>" in text

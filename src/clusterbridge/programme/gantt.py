@@ -17,6 +17,11 @@ GROUP_HEIGHT = 26
 BAR_HEIGHT = 16
 
 
+def _n(value: float) -> str:
+    """A coordinate as SVG wants it: a dot for decimals in every language."""
+    return f"{value:.1f}".removesuffix(".0")
+
+
 @dataclass(frozen=True)
 class Bar:
     kind: str
@@ -26,6 +31,10 @@ class Bar:
     y: float
     title: str
 
+    @property
+    def attrs(self) -> dict[str, str]:
+        return {"x": _n(self.x), "y": _n(self.y), "width": _n(self.width)}
+
 
 @dataclass(frozen=True)
 class Marker:
@@ -33,6 +42,10 @@ class Marker:
     y: float
     late: bool
     title: str
+
+    @property
+    def path(self) -> str:
+        return f"M{_n(self.x)} {_n(self.y - 7)} l7 7 l-7 7 l-7 -7 z"
 
 
 @dataclass(frozen=True)
@@ -43,6 +56,10 @@ class Row:
     bars: list[Bar]
     markers: list[Marker]
 
+    @property
+    def text_y(self) -> str:
+        return _n(self.y + 17)
+
 
 @dataclass(frozen=True)
 class Group:
@@ -50,11 +67,23 @@ class Group:
     y: float
     rows: list[Row]
 
+    @property
+    def text_y(self) -> str:
+        return _n(self.y + 18)
+
 
 @dataclass(frozen=True)
 class YearTick:
     year: int
     x: float
+
+    @property
+    def line_x(self) -> str:
+        return _n(self.x)
+
+    @property
+    def text_x(self) -> str:
+        return _n(self.x + 4)
 
 
 @dataclass(frozen=True)
@@ -67,6 +96,18 @@ class Chart:
     today_x: float | None
     today: dt.date
     late_count: int
+
+    @property
+    def size(self) -> dict[str, str]:
+        today = (
+            {}
+            if self.today_x is None
+            else {
+                "today_x": _n(self.today_x),
+                "today_text_x": _n(self.today_x + 3),
+            }
+        )
+        return {"width": _n(self.width), "height": _n(self.height), **today}
 
 
 def _x(day: dt.date, first_year: int) -> float:

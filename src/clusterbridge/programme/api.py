@@ -27,6 +27,7 @@ from clusterbridge.programme.enums import IPRStatus
 from clusterbridge.programme.models import (
     Application,
     CollaborativeProject,
+    FundingProgramme,
     Grant,
     Participant,
     ProjectOutline,
@@ -80,7 +81,8 @@ from clusterbridge.programme.schemas import (
 router = Router(tags=["programme"])
 token = TokenAuth()
 
-READ = problem_responses(401, 404)
+READ = problem_responses(401, 404, 422)
+PUBLIC = problem_responses(404, 422)
 WRITE = problem_responses(401, 403, 404, 422)
 
 
@@ -147,7 +149,10 @@ def _project(request: HttpRequest, pk: int) -> CollaborativeProject:
 @router.get("/rounds", response=list[RoundOut], url_name="programme_rounds")
 def round_list(request: HttpRequest) -> Any:
     """The programme's rounds with their dates (null where unknown), targets and criteria."""
-    return list(selectors.rounds_public(programme=selectors.programme_get()))
+    programme = FundingProgramme.objects.first()
+    if programme is None:
+        return []
+    return list(selectors.rounds_public(programme=programme))
 
 
 @router.get("/rounds/{year}", response=RoundOut, url_name="programme_round", openapi_extra=READ)
@@ -532,7 +537,13 @@ def application_approve(request: HttpRequest, pk: int, payload: ApproveIn) -> An
     return Status(201, selectors.grant_get_visible(actor, pk=grant.pk))
 
 
-@router.get("/grants", auth=token, response=list[GrantOut], url_name="programme_grants")
+@router.get(
+    "/grants",
+    auth=token,
+    response=list[GrantOut],
+    url_name="programme_grants",
+    openapi_extra=problem_responses(401),
+)
 def grant_list(request: HttpRequest) -> Any:
     """Grants the user may see: officers all, managers their clusters'."""
     return list(selectors.grants_visible_to(_actor(request)))
@@ -871,7 +882,7 @@ def ipr_document(
 # Schedule (public) ----------------------------------------------------------------------------
 
 
-@router.get("/schedule", response=ScheduleOut, url_name="programme_schedule")
+@router.get("/schedule", response=ScheduleOut, url_name="programme_schedule", openapi_extra=PUBLIC)
 def schedule(request: HttpRequest, round: int | None = None) -> Any:
     """Every grant's phases per round (the Gantt data) and today; public, without reports."""
     return selectors.schedule(round=_round(round) if round else None)
@@ -897,7 +908,8 @@ def schedule_full(request: HttpRequest, round: int | None = None) -> Any:
             200: {
                 "description": "The public schedule as CSV (one line per phase).",
                 "content": {"text/csv": {"schema": {"type": "string"}}},
-            }
+            },
+            **PUBLIC["responses"],
         }
     },
 )

@@ -108,6 +108,7 @@ def test_journey_from_sketch_to_schedule(live_server: Any, page: Any, setting: R
     page.get_by_label("Internationalisation idea").fill("Joint laser research with Nantes.")
     page.get_by_label("Target countries").select_option("FR")
     page.get_by_label("Target regions").fill("Pays de la Loire")
+    page.get_by_label("Filter the clusters abroad by name").fill("photoniq")
     page.get_by_label("Partner candidates").select_option("photonique-fr")
     page.get_by_label("Phase, line 1").select_option("concept")
     page.get_by_label("Year, line 1").fill(str(year))

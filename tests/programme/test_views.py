@@ -232,6 +232,10 @@ def test_sketch_submit_incomplete_names_the_missing_fields_and_keeps_the_draft(
     assert response.status_code == 400
     assert "A sketch needs a title." in text
     assert "Only an idea" in text
+    # The draft is saved: the corrected form goes to the draft, not to a second sketch.
+    draft = Application.objects.get()
+    assert draft.state == ApplicationState.DRAFT
+    assert f'action="/en/programme/applications/{draft.pk}/edit/"' in text
 
 
 def test_sketch_create_by_another_clusters_manager_is_403(
@@ -867,3 +871,47 @@ def test_programme_page_in_german_translates_the_rules_and_the_navigation(
     assert "Regeln der Fördermaßnahme" in text
     assert "bis zu 4.000.000 EUR" in text
     assert ">Meine Anträge</a></li>" in text
+
+
+def test_grant_budget_change_by_officer_and_refused_when_phases_do_not_add_up(
+    grant: Any, officer: User, applicant: User
+) -> None:
+    url = f"/en/programme/grants/{grant.pk}/budget/"
+    data = {
+        "budget-amount_eur": "2500000",
+        "budget-concept_budget_eur": "500000",
+        "budget-implementation_budget_eur": "1500000",
+        "budget-justification": "More partners",
+    }
+
+    by_holder = _client(applicant).post(url, data)
+    refused = _client(officer).post(url, data)
+    data["budget-implementation_budget_eur"] = "2000000"
+    done = _client(officer).post(url, data)
+
+    grant.refresh_from_db()
+    assert by_holder.status_code == 403
+    assert refused.status_code == 400
+    assert "Phase budgets must add up to the grant (programme rule)" in _text(refused)
+    assert 'value="2500000"' in _text(refused)
+    assert done.status_code == 302
+    assert grant.amount_eur == Decimal("2500000")
+
+
+def test_phase_reschedule_too_long_names_the_rule(grant: Any, officer: User) -> None:
+    concept = grant.phases.get(kind="concept")
+
+    response = _client(officer).post(
+        f"/en/programme/grants/{grant.pk}/reschedule/",
+        {
+            "reschedule-phase": str(concept.pk),
+            "reschedule-starts_on": "2026-07-01",
+            "reschedule-ends_on": "2029-06-30",
+            "reschedule-justification": "Delay",
+        },
+    )
+
+    concept.refresh_from_db()
+    assert response.status_code == 400
+    assert "(programme rule)" in _text(response)
+    assert concept.ends_on == dt.date(2028, 6, 30)

@@ -66,7 +66,9 @@ class SketchForm(forms.Form):
         self.fields["target_countries"].choices = country_choices(exclude=["DE"])  # type: ignore[attr-defined]
         self.fields["target_countries"].widget.attrs["size"] = 8
         self.fields["partner_candidates"].choices = partner_choices  # type: ignore[attr-defined]
-        self.fields["partner_candidates"].widget.attrs["size"] = 8
+        self.fields["partner_candidates"].widget.attrs.update(
+            {"size": 8, "data-filter-label": _("Filter the clusters abroad by name")}
+        )
 
     def clean_target_regions(self) -> list[str]:
         return _lines(self.cleaned_data["target_regions"])
@@ -389,3 +391,42 @@ class IPRForm(forms.Form):
 
 class ProjectTransitionForm(forms.Form):
     to = forms.ChoiceField(label=_("New state"), choices=ProjectState.choices)
+
+
+class GrantBudgetForm(forms.Form):
+    """The grant's amount and its phases' budgets, changed together (they must add up)."""
+
+    amount_eur = forms.DecimalField(label=_("Grant (EUR)"), **AMOUNT)  # type: ignore[arg-type]
+    concept_budget_eur = forms.DecimalField(
+        label=_("Concept phase budget (EUR)"),
+        required=False,
+        **AMOUNT,  # type: ignore[arg-type]
+    )
+    implementation_budget_eur = forms.DecimalField(
+        label=_("Implementation phase budget (EUR)"),
+        required=False,
+        **AMOUNT,  # type: ignore[arg-type]
+    )
+    justification = forms.CharField(
+        label=_("Justification"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def phase_budgets(self) -> dict[str, Decimal]:
+        return {
+            kind: self.cleaned_data[f"{kind}_budget_eur"]
+            for kind in PhaseKind.values
+            if self.cleaned_data.get(f"{kind}_budget_eur") is not None
+        }
+
+
+class PhaseRescheduleForm(forms.Form):
+    phase = forms.TypedChoiceField(label=_("Phase"), coerce=int)
+    starts_on = forms.DateField(label=_("Starts"), widget=DATE)
+    ends_on = forms.DateField(label=_("Ends"), widget=DATE)
+    justification = forms.CharField(
+        label=_("Justification"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, phases: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["phase"].choices = phases  # type: ignore[attr-defined]

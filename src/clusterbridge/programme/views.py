@@ -40,11 +40,13 @@ from clusterbridge.programme.forms import (
     DecisionForm,
     ExpenditureForm,
     FormalForm,
+    GrantBudgetForm,
     IPRForm,
     OutlineDecisionForm,
     OutlineForm,
     OwnFundingForm,
     ParticipantForm,
+    PhaseRescheduleForm,
     ProjectForm,
     ProjectTransitionForm,
     ReportForm,
@@ -1014,6 +1016,14 @@ def _grant_page(
             prefix="concept",
         ),
         "outline_form": OutlineForm(prefix="outline"),
+        "budget_form": GrantBudgetForm(
+            prefix="budget",
+            initial={
+                "amount_eur": grant.amount_eur,
+                **{f"{b.phase.kind}_budget_eur": b.budget_eur for b in budgets},
+            },
+        ),
+        "reschedule_form": PhaseRescheduleForm(phases=phase_choices, prefix="reschedule"),
     }
     defaults.update(forms or {})
     given = outline_forms or {}
@@ -1087,6 +1097,66 @@ def expenditure_record(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             return _done(request, _("The spending is recorded."), _grant_url(grant))
     return _grant_page(request, grant, forms={"expenditure_form": form}, status=400)
+
+
+@login_required
+@require_POST
+def grant_budget_change(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    grant = _grant(request, pk)
+    _require(request, "programme.change_grant", grant, _("Only programme officers change grants."))
+    form = GrantBudgetForm(request.POST, prefix="budget")
+    if form.is_valid():
+        try:
+            services.grant_change_budget(
+                grant=grant,
+                actor=user,
+                amount_eur=form.cleaned_data["amount_eur"],
+                phase_budgets=form.phase_budgets(),
+                justification=form.cleaned_data["justification"],
+            )
+        except ValidationError as exc:
+            _add_errors(
+                form,
+                exc,
+                aliases={
+                    "phase_budgets": "__all__",
+                    **{f"phase_budgets.{kind}": f"{kind}_budget_eur" for kind in PhaseKind.values},
+                },
+            )
+        else:
+            return _done(request, _("The grant's budget is changed."), _grant_url(grant))
+    return _grant_page(request, grant, forms={"budget_form": form}, status=400)
+
+
+@login_required
+@require_POST
+def phase_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    grant = _grant(request, pk)
+    _require(request, "programme.change_grant", grant, _("Only programme officers change grants."))
+    phases = list(grant.phases.all())
+    form = PhaseRescheduleForm(
+        request.POST, phases=[(p.pk, p.get_kind_display()) for p in phases], prefix="reschedule"
+    )
+    if form.is_valid():
+        phase = next(p for p in phases if p.pk == form.cleaned_data["phase"])
+        aliases = {
+            f"{kind}_{end}": end for kind in PhaseKind.values for end in ("starts_on", "ends_on")
+        }
+        try:
+            services.phase_reschedule(
+                phase=phase,
+                actor=user,
+                starts_on=form.cleaned_data["starts_on"],
+                ends_on=form.cleaned_data["ends_on"],
+                justification=form.cleaned_data["justification"],
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc, aliases=aliases)
+        else:
+            return _done(request, _("The phase is rescheduled."), _grant_url(grant))
+    return _grant_page(request, grant, forms={"reschedule_form": form}, status=400)
 
 
 @login_required

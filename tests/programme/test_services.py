@@ -1001,3 +1001,16 @@ def test_failed_decision_sends_no_mail(
 
     assert mail.outbox == []
     assert Application.objects.get(pk=submitted.pk).state == ApplicationState.SUBMITTED
+
+
+def test_application_for_round_without_deadline_refused(
+    programme: Any, officer: User, german_cluster: Cluster, applicant: User
+) -> None:
+    past = services.round_create(
+        programme=programme, actor=officer, year=2016, call_opens=dt.date(2015, 11, 23)
+    )
+
+    with pytest.raises(ValidationError) as caught:
+        services.application_create(round=past, cluster=german_cluster, actor=applicant)
+
+    assert _messages(caught)["round"] == ["The call for round 2016 is not open."]

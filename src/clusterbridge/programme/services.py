@@ -313,7 +313,8 @@ def application_create(
     budget_lines: Sequence[BudgetLineIn] = (),
 ) -> Application:
     """Starts a sketch (a draft) for a German cluster that `actor` manages. Drafts may be
-    started until the call closes; one application per cluster per round."""
+    started until the call closes (never for a round without a closing date); one application
+    per cluster per round."""
     _require(
         actor,
         "programme.create_application",
@@ -329,6 +330,12 @@ def application_create(
                 )
                 % {"date": round.call_closes}
             }
+        )
+    if round.call_closes is None:
+        # A round without a known deadline (a past round whose date is unpublished, or one
+        # not yet configured) takes no sketches.
+        raise ValidationError(
+            {"round": _("The call for round %(year)s is not open.") % {"year": round.year}}
         )
     if Application.objects.filter(round=round, cluster=cluster).exists():
         raise ValidationError(

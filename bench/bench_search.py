@@ -647,10 +647,10 @@ def _reindex(args: argparse.Namespace, backend: str) -> dict[str, Any]:
     from clusterbridge.search.embedding_pool import workers_for
     from clusterbridge.search.models import SearchDocument
     from clusterbridge.search.semantic import get_embedder
-    from clusterbridge.search.services import index_rebuild
+    from clusterbridge.search.services import _documents_count, index_rebuild
 
     figures: dict[str, Any] = {}
-    docs = SearchDocument.objects.count()
+    docs = _documents_count()
     embedder = get_embedder()
     # One process's embedding rate on this machine now, for reference (the model loads first).
     pilot_texts = _embedding_texts(limit=args.pilot)
@@ -673,6 +673,7 @@ def _reindex(args: argparse.Namespace, backend: str) -> dict[str, Any]:
     figures["embedded"] = report.embedded
     figures["docs_per_second"] = round(report.indexed / elapsed())
     figures["docs"] = docs
+    figures["documents_in_index"] = SearchDocument.objects.count()
     _log(
         f"index_rebuild(embed=True): {report.indexed:,} documents, {report.embedded:,} vectors "
         f"in {elapsed():.1f} s"
@@ -693,23 +694,17 @@ def _reindex(args: argparse.Namespace, backend: str) -> dict[str, Any]:
     return figures
 
 
-def _embedding_texts(*, limit: int | None) -> list[tuple[int, str]]:
-    """(document id, embedding text) of the first `limit` documents."""
-    from clusterbridge.search import registry
-    from clusterbridge.search.models import SearchDocument
+def _embedding_texts(*, limit: int) -> list[tuple[int, str]]:
+    """(object id, embedding text) of the first `limit` documents of the registered domains."""
+    from itertools import islice
 
-    pending = list(
-        SearchDocument.objects.order_by("pk").values_list("pk", "doc_type", "object_id")[:limit]
-    )
-    by_type: dict[str, dict[int, int]] = {}
-    for pk, doc_type, object_id in pending:
-        by_type.setdefault(doc_type, {})[object_id] = pk
-    texts: dict[int, str] = {}
-    for doc_type, mapping in by_type.items():
-        spec = registry.spec_for(doc_type)
-        for document in spec.documents(list(mapping)):
-            texts[mapping[document.object_id]] = document.embedding_text or document.title
-    return sorted(texts.items())
+    from clusterbridge.search import registry
+
+    texts: list[tuple[int, str]] = []
+    for spec in registry.specs():
+        for document in islice(spec.documents(None), max(0, limit - len(texts))):
+            texts.append((document.object_id, document.embedding_text or document.title))
+    return texts
 
 
 SEARCH_SCENARIOS = (
@@ -1030,7 +1025,7 @@ def _table(result: dict[str, Any]) -> str:
     ]
     imported = result["import"]
     lines.append(
-        f"{'import (cluster_import, incl. lexical index)':<44}"
+        f"{'import (cluster_import)':<44}"
         f"{imported['rows_per_second']:>10,} r/s{imported['seconds']:>9.1f} s"
     )
     lines.append(

@@ -69,3 +69,60 @@ class ConflictSource(models.TextChoices):
     DECLARED = "declared", _("declared by the juror")
     ORGANISATION = "organisation", _("juror's organisation runs or belongs to a cluster involved")
     MANAGER = "manager", _("juror manages a cluster involved")
+
+
+# The display sentence of every audit action the programme's services write, in the reader's
+# language (the entries themselves keep the stable dotted name).
+AUDIT_ACTIONS = {
+    "programme.programme.updated": _("changed the programme's rules"),
+    "programme.round.created": _("created the round"),
+    "programme.round.updated": _("changed the round"),
+    "programme.criterion.created": _("added a review criterion"),
+    "programme.application.created": _("started a sketch"),
+    "programme.application.updated": _("edited the application"),
+    "programme.application.budget_changed": _("changed the planned budget"),
+    "programme.application.submitted": _("submitted the sketch"),
+    "programme.application.recommended": _("recommended the application (panel)"),
+    "programme.application.not_recommended": _("did not recommend the application (panel)"),
+    "programme.application.formal_submitted": _("submitted the formal application"),
+    "programme.application.agency_review": _("started the agency's review"),
+    "programme.application.approved": _("approved the application"),
+    "programme.application.declined": _("declined the application"),
+    "programme.application.withdrawn": _("withdrew the application"),
+    "programme.assignment.created": _("assigned a juror"),
+    "programme.assignment.deleted": _("removed a juror's assignment"),
+    "programme.conflict.declared": _("declared a conflict of interest"),
+    "programme.review.submitted": _("submitted a review"),
+    "programme.review.revised": _("revised a review"),
+    "programme.grant.created": _("made the grant"),
+    "programme.grant.budget_changed": _("changed the grant's budget"),
+    "programme.grant.funding_rate_changed": _("changed the funding rate for German partners"),
+    "programme.phase.rescheduled": _("moved a phase's dates"),
+    "programme.expenditure.recorded": _("recorded spending"),
+    "programme.report.scheduled": _("planned a report"),
+    "programme.report.submitted": _("marked a report as submitted"),
+    "programme.report.reminded": _("sent a report reminder"),
+    "programme.report.late": _("flagged a report as late"),
+    "programme.concept.submitted": _("handed in the internationalisation concept"),
+    "programme.concept.revised": _("revised the internationalisation concept"),
+    "programme.outline.submitted": _("handed in a project outline"),
+    "programme.outline.approved": _("approved a project outline"),
+    "programme.outline.rejected": _("rejected a project outline"),
+    "programme.project.created": _("created a collaborative project"),
+    "programme.project.running": _("started the project"),
+    "programme.project.completed": _("completed the project"),
+    "programme.project.cancelled": _("cancelled the project"),
+    "programme.participant.added": _("added a participant"),
+    "programme.funding.recorded": _("recorded a partner's own funding"),
+    "programme.funding.updated": _("changed a partner's own funding"),
+    "programme.ipr.updated": _("updated the IPR agreement"),
+    "programme.ipr.draft": _("set the IPR agreement back to draft"),
+    "programme.ipr.negotiating": _("started negotiating the IPR agreement"),
+    "programme.ipr.signed": _("recorded the signed IPR agreement"),
+}
+
+
+def audit_action_label(action: str) -> str:
+    """The sentence for an audit action, or the dotted name where none is known."""
+    label = AUDIT_ACTIONS.get(action)
+    return str(label) if label is not None else action

@@ -79,6 +79,8 @@ def test_demo_load_marks_invented_grant_figures_as_sample() -> None:
     assert set(Phase.objects.values_list("is_sample", flat=True)) == {True}
     assert ReportDue.objects.count() == 42
     assert set(ReportDue.objects.values_list("is_sample", flat=True)) == {True}
+    # Invented reports never make a real cluster look late.
+    assert [report for report in ReportDue.objects.all() if report.is_late()] == []
     for grant in Grant.objects.prefetch_related("phases"):
         grant.full_clean()
         assert sum(phase.budget_eur for phase in grant.phases.all()) == grant.amount_eur

@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from clusterbridge.clusters.models import Cluster
 from clusterbridge.demo.convert import DATA_DIR
@@ -150,13 +151,22 @@ def _sample_grant(application: Application, round: Round) -> None:
             },
         )
         phase.full_clean()
-        # Sample reports: one at the end of each phase (the real schedule is not published).
+        # Sample reports: one after each phase (the real schedule is not published). A sample
+        # report due in the past counts as handed in on its due date: the demo must not show a
+        # real cluster as late on invented data.
+        due_on = ends_on + dt.timedelta(days=SAMPLE_REPORT_DAYS_AFTER)
+        submitted_at = (
+            dt.datetime.combine(due_on, dt.time(12), tzinfo=timezone.get_current_timezone())
+            if due_on < timezone.localdate()
+            else None
+        )
         report, _created = ReportDue.objects.update_or_create(
             grant=grant,
             phase=phase,
             defaults={
                 "title": SAMPLE_REPORT_TITLES[kind],
-                "due_on": ends_on + dt.timedelta(days=SAMPLE_REPORT_DAYS_AFTER),
+                "due_on": due_on,
+                "submitted_at": submitted_at,
                 "is_sample": True,
             },
         )

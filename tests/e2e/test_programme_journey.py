@@ -124,9 +124,13 @@ def test_journey_from_sketch_to_schedule(live_server: Any, page: Any, setting: R
     application = Application.objects.get()
     application_path = f"/en/programme/applications/{application.pk}/"
 
-    # The officer applies the suggested, conflict-free assignment.
+    # The officer looks over the round and applies the suggested, conflict-free assignment.
     _log_in(page, base, "olga", "/en/programme/office/")
     _accessible(page)
+    page.get_by_role("link", name=f"Dates and criteria {year}").click()
+    page.wait_for_url(f"**/en/programme/office/rounds/{year}/")
+    _accessible(page)
+    page.goto(f"{base}/en/programme/office/")
     page.get_by_role("link", name=f"Jury assignment {year}").click()
     page.wait_for_url(f"**/en/programme/office/rounds/{year}/assignments/")
     _accessible(page)
@@ -241,8 +245,15 @@ def test_journey_from_sketch_to_schedule(live_server: Any, page: Any, setting: R
     application.refresh_from_db()
     assert application.state == ApplicationState.APPROVED
 
+    # Every decision is in the officers' audit log.
+    _log_in(page, base, "olga", "/en/programme/office/audit/")
+    assert page.get_by_text("programme.ipr.signed").is_visible()
+    _accessible(page)
+    page.goto(f"{base}/en/programme/grants/")
+    _accessible(page)
+
     # The schedule shows the grant's phases.
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Programme").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Programme", exact=True).click()
     page.get_by_role("link", name="Schedule of the grants").click()
     page.wait_for_url("**/en/programme/schedule/")
     assert page.locator("svg.gantt rect").count() == 2

@@ -253,7 +253,9 @@ def test_journey_from_sketch_to_schedule(live_server: Any, page: Any, setting: R
     _accessible(page)
 
     # The schedule shows the grant's phases.
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Programme", exact=True).click()
+    page.get_by_role("navigation", name="Main").get_by_role(
+        "link", name="Programme", exact=True
+    ).click()
     page.get_by_role("link", name="Schedule of the grants").click()
     page.wait_for_url("**/en/programme/schedule/")
     assert page.locator("svg.gantt rect").count() == 2

@@ -14,7 +14,9 @@ YEAR_WIDTH = 110
 ROW_HEIGHT = 26
 HEADER_HEIGHT = 30
 GROUP_HEIGHT = 26
-BAR_HEIGHT = 16
+# Two lanes per row, so overlapping phases (as the measure allows) both stay visible.
+BAR_HEIGHT = 10
+LANE = {"concept": 2, "implementation": 14}
 
 
 def _n(value: float) -> str:
@@ -33,7 +35,12 @@ class Bar:
 
     @property
     def attrs(self) -> dict[str, str]:
-        return {"x": _n(self.x), "y": _n(self.y), "width": _n(self.width)}
+        return {
+            "x": _n(self.x),
+            "y": _n(self.y),
+            "width": _n(self.width),
+            "height": str(BAR_HEIGHT),
+        }
 
 
 @dataclass(frozen=True)
@@ -135,7 +142,7 @@ def chart(data: Schedule) -> Chart:
                     label=bar.label,
                     x=_x(bar.starts_on, first),
                     width=max(2.0, _x(bar.ends_on, first) - _x(bar.starts_on, first)),
-                    y=y + (ROW_HEIGHT - BAR_HEIGHT) / 2,
+                    y=y + LANE.get(bar.kind, 8),
                     title=f"{row.cluster_name}: {bar.label}, {bar.starts_on} to {bar.ends_on}",
                 )
                 for bar in row.phases

@@ -383,12 +383,15 @@ def test_approve_with_too_long_concept_is_problem_naming_rule(
 
 def test_grant_to_running_project_over_api(
     client: Client,
+    settings: Any,
+    tmp_path: Any,
     submitted: Application,
     officer: User,
     applicant: User,
     other_manager: User,
     partner_cluster: Cluster,
 ) -> None:
+    settings.MEDIA_ROOT = tmp_path
     _to_agency_review(submitted, officer, applicant)
     approved = _post(client, f"{BASE}/applications/{submitted.pk}/approve", _approval(), officer)
     grant_id = _json(approved)["id"]
@@ -445,6 +448,10 @@ def test_grant_to_running_project_over_api(
         **_auth(applicant),
     )
     hidden = client.get(f"{BASE}/projects/{project['id']}", **_auth(other_manager))
+    download = client.get(f"{BASE}/projects/{project['id']}/ipr/document", **_auth(officer))
+    download_hidden = client.get(
+        f"{BASE}/projects/{project['id']}/ipr/document", **_auth(other_manager)
+    )
 
     assert approved.status_code == 201
     assert [(p["kind"], p["remaining_eur"]) for p in _json(approved)["phases"]] == [
@@ -466,6 +473,9 @@ def test_grant_to_running_project_over_api(
     )
     assert (_json(signed)["status"], _json(signed)["has_document"]) == ("signed", True)
     assert hidden.status_code == 404
+    assert (download.status_code, download["Content-Type"]) == (200, "application/pdf")
+    assert b"".join(download.streaming_content) == b"%PDF-1.7 x"
+    assert download_hidden.status_code == 404
 
 
 def test_schedule_public_without_reports(client: Client, grant: Grant, officer: User) -> None:
@@ -570,4 +580,4 @@ def test_openapi_only_rounds_and_schedule_are_public(client: Client) -> None:
     )
 
     assert public == PUBLIC_OPERATIONS
-    assert operations == 42
+    assert operations == 43

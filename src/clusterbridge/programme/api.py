@@ -11,7 +11,7 @@ import io
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router
@@ -843,6 +843,31 @@ def ipr_update(request: HttpRequest, pk: int, payload: IPRIn) -> Any:
         status=payload.status,
         signed_on=payload.signed_on,
         notes=payload.notes,
+    )
+
+
+@router.get(
+    "/projects/{pk}/ipr/document",
+    auth=token,
+    url_name="programme_ipr_document_download",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The IPR agreement as PDF.",
+                "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+            },
+            **READ["responses"],
+        }
+    },
+)
+def ipr_document_download(request: HttpRequest, pk: int) -> FileResponse:
+    """The agreement's PDF, for the grant holders and officers."""
+    document = selectors.ipr_document_get(_actor(request), project_id=pk)
+    return FileResponse(
+        document.open("rb"),
+        as_attachment=True,
+        filename=f"ipr-agreement-project-{pk}.pdf",
+        content_type="application/pdf",
     )
 
 

@@ -16,6 +16,7 @@ from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models.fields.files import FieldFile
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -592,6 +593,17 @@ def projects_visible_to(user: Any, *, grant: Grant | None = None) -> QuerySet[Co
     if not _is_active(user):
         return CollaborativeProject.objects.none()
     return projects.filter(grant__application__cluster__managers=user)
+
+
+def ipr_document_get(user: Any, *, project_id: int) -> FieldFile:
+    """The signed (or draft) IPR agreement's PDF of a project `user` may see; 404 otherwise.
+    Media files are not served publicly, so every download goes through this check."""
+    project = projects_visible_to(user).filter(pk=project_id).first()
+    agreement = getattr(project, "ipr_agreement", None) if project is not None else None
+    if agreement is None or not agreement.document:
+        raise Http404(_("No such document."))
+    document: FieldFile = agreement.document
+    return document
 
 
 def participant_has_confirmed_funding(participant: Participant) -> bool:

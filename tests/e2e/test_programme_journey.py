@@ -216,13 +216,24 @@ def test_journey_from_sketch_to_schedule(live_server: Any, page: Any, setting: R
     page.get_by_label("Know-how brought in").fill("Laser optics and welding trials")
     page.get_by_role("button", name="Add the participant").click()
     page.wait_for_load_state()
+    page.get_by_text("Add a participant").click()
+    page.get_by_label("Cluster on the platform").select_option("photonics-de")
+    page.get_by_label("Federal funding requested (EUR)").fill("300000")
+    page.get_by_role("button", name="Add the participant").click()
+    page.wait_for_load_state()
     page.get_by_text("Record a partner's own funding").click()
     page.get_by_label("Source of funding").fill("Région Pays de la Loire")
     page.get_by_label("Amount (EUR)").fill("300000")
     page.get_by_label("Status").first.select_option("confirmed")
     page.get_by_role("button", name="Record the funding").click()
     page.wait_for_load_state()
-    assert page.locator("table.footing").get_by_text("Région Pays de la Loire").is_visible()
+    footing = page.locator("table.footing")
+    assert footing.locator("thead th").all_inner_texts() == [
+        "Photonics DE\nGermany · German",
+        "Photonique FR\nFrance · international",
+    ]
+    assert footing.get_by_text("Région Pays de la Loire").is_visible()
+    assert footing.get_by_text("federal funding").is_visible()
     page.get_by_label("New state").select_option("running")
     page.get_by_role("button", name="Change the state").click()
     page.wait_for_load_state()

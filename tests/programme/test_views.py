@@ -915,3 +915,19 @@ def test_phase_reschedule_too_long_names_the_rule(grant: Any, officer: User) -> 
     assert response.status_code == 400
     assert "(programme rule)" in _text(response)
     assert concept.ends_on == dt.date(2028, 6, 30)
+
+
+def test_project_page_offers_only_the_allowed_next_states(
+    grant: Any, applicant: User, officer: User
+) -> None:
+    outline = services.outline_submit(grant=grant, actor=applicant, title="Lasers", summary="S")
+    services.outline_decide(outline=outline, actor=officer, approve=True, justification="ok")
+    project = services.project_create(outline=outline, actor=applicant)
+
+    text = _text(_client(applicant).get(f"/en/programme/projects/{project.pk}/"))
+    states = text.split('name="transition-to"', 1)[1].split("</select>", 1)[0]
+
+    assert 'value="running"' in states
+    assert 'value="cancelled"' in states
+    assert 'value="planned"' not in states
+    assert 'value="completed"' not in states

@@ -392,6 +392,12 @@ class IPRForm(forms.Form):
 class ProjectTransitionForm(forms.Form):
     to = forms.ChoiceField(label=_("New state"), choices=ProjectState.choices)
 
+    def __init__(self, *args: Any, allowed: Sequence[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["to"].choices = [  # type: ignore[attr-defined]
+            (state.value, state.label) for state in ProjectState if state.value in allowed
+        ]
+
 
 class GrantBudgetForm(forms.Form):
     """The grant's amount and its phases' budgets, changed together (they must add up)."""

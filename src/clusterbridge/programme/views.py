@@ -1317,7 +1317,9 @@ def _project_page(
             else None,
             prefix="ipr",
         ),
-        "transition_form": ProjectTransitionForm(prefix="transition"),
+        "transition_form": ProjectTransitionForm(
+            allowed=_project_moves(project), prefix="transition"
+        ),
     }
     defaults.update(forms or {})
     context = {
@@ -1331,6 +1333,11 @@ def _project_page(
         **defaults,
     }
     return render(request, "programme/project.html", context, status=status)
+
+
+def _project_moves(project: CollaborativeProject) -> list[str]:
+    """The states the project may move to next (the service decides again)."""
+    return [to.value for source, to in services.PROJECT_TRANSITIONS if source == project.state]
 
 
 def _project_url(project: CollaborativeProject) -> str:
@@ -1418,7 +1425,7 @@ def project_transition(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     project = _project(request, pk)
     _require(request, "programme.manage_project", project.grant)
-    form = ProjectTransitionForm(request.POST, prefix="transition")
+    form = ProjectTransitionForm(request.POST, allowed=_project_moves(project), prefix="transition")
     if form.is_valid():
         try:
             moved = services.project_transition(

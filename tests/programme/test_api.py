@@ -580,4 +580,4 @@ def test_openapi_only_rounds_and_schedule_are_public(client: Client) -> None:
     )
 
     assert public == PUBLIC_OPERATIONS
-    assert operations == 43
+    assert operations == 44

@@ -1014,3 +1014,39 @@ def test_application_for_round_without_deadline_refused(
         services.application_create(round=past, cluster=german_cluster, actor=applicant)
 
     assert _messages(caught)["round"] == ["The call for round 2016 is not open."]
+
+
+def test_phase_add_implementation_later_keeps_budgets_adding_up(
+    submitted: Application, officer: User, applicant: User
+) -> None:
+    grant = approve(
+        submitted,
+        officer,
+        applicant,
+        amount_eur=Decimal(500000),
+        implementation=None,
+    )
+    plan = PhasePlan(dt.date(2027, 7, 1), dt.date(2030, 6, 30), Decimal(1500000))
+
+    with pytest.raises(ValidationError) as caught:
+        services.phase_add(
+            grant=grant, actor=officer, kind=PhaseKind.IMPLEMENTATION, plan=plan, justification="x"
+        )
+    assert _messages(caught)["budget_eur"][0].startswith(
+        "Phase budgets must add up to the grant (programme rule)"
+    )
+
+    phase = services.phase_add(
+        grant=grant,
+        actor=officer,
+        kind=PhaseKind.IMPLEMENTATION,
+        plan=plan,
+        justification="Concept done",
+        amount_eur=Decimal(2000000),
+    )
+
+    assert (grant.amount_eur, phase.budget_eur) == (Decimal("2000000.00"), Decimal(1500000))
+    assert AuditEntry.objects.get(action="programme.phase.added").changes["amount_eur"] == [
+        "500000.00",
+        "2000000",
+    ]

@@ -64,6 +64,7 @@ from clusterbridge.programme.schemas import (
     OutlineOut,
     ParticipantIn,
     ParticipantOut,
+    PhaseAddIn,
     ProjectIn,
     ProjectOut,
     ProjectTransitionIn,
@@ -573,6 +574,29 @@ def grant_budget(request: HttpRequest, pk: int, payload: BudgetChangeIn) -> Gran
         justification=payload.justification,
     )
     return selectors.grant_get_visible(actor, pk=pk)
+
+
+@router.post(
+    "/grants/{pk}/phases",
+    auth=token,
+    response={201: GrantOut},
+    url_name="programme_phase_add",
+    openapi_extra=WRITE,
+)
+def phase_add(request: HttpRequest, pk: int, payload: PhaseAddIn) -> Any:
+    """Officers add the phase a grant was made without; budgets still add up to the grant."""
+    actor = _actor(request)
+    services.phase_add(
+        grant=_grant(request, pk),
+        actor=actor,
+        kind=payload.kind,
+        plan=services.PhasePlan(
+            starts_on=payload.starts_on, ends_on=payload.ends_on, budget_eur=payload.budget_eur
+        ),
+        justification=payload.justification,
+        amount_eur=payload.amount_eur,
+    )
+    return Status(201, selectors.grant_get_visible(actor, pk=pk))
 
 
 @router.post(

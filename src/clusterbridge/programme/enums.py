@@ -98,6 +98,7 @@ AUDIT_ACTIONS = {
     "programme.grant.budget_changed": _("changed the grant's budget"),
     "programme.grant.funding_rate_changed": _("changed the funding rate for German partners"),
     "programme.phase.rescheduled": _("moved a phase's dates"),
+    "programme.phase.added": _("added a phase to the grant"),
     "programme.expenditure.recorded": _("recorded spending"),
     "programme.report.scheduled": _("planned a report"),
     "programme.report.submitted": _("marked a report as submitted"),

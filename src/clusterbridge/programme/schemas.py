@@ -365,6 +365,17 @@ class FundingRateIn(_In):
     rate: Decimal = Field(..., ge=0, le=1, max_digits=4, decimal_places=3)
 
 
+class PhaseAddIn(_In):
+    kind: PhaseKind
+    starts_on: dt.date
+    ends_on: dt.date
+    budget_eur: Money = Field(..., ge=0, max_digits=14, decimal_places=2)
+    justification: str
+    amount_eur: Money | None = Field(
+        None, ge=0, max_digits=14, decimal_places=2, description="The grant's new amount."
+    )
+
+
 class ExpenditureIn(_In):
     phase: PhaseKind
     amount_eur: Money = Field(..., gt=0, max_digits=14, decimal_places=2)

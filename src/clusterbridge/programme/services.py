@@ -1193,6 +1193,84 @@ def grant_change_budget(
 
 
 @transaction.atomic
+def phase_add(
+    *,
+    grant: Grant,
+    actor: User,
+    kind: PhaseKind | str,
+    plan: PhasePlan,
+    justification: str,
+    amount_eur: Decimal | None = None,
+) -> Phase:
+    """Adds the phase a grant was made without (usually the implementation phase, once the
+    concept phase has shown what it needs). The phase rules apply as at creation, and the phase
+    budgets still add up to the grant: pass the new `amount_eur` when the grant grows."""
+    _require(actor, "programme.change_grant", message=_("Only programme officers change grants."))
+    kind = PhaseKind(kind)
+    given, grant = grant, Grant.objects.select_for_update().get(pk=grant.pk)
+    phases = {phase.kind: phase for phase in grant.phases.all()}
+    if kind in phases:
+        raise ValidationError({"kind": _("The grant already has this phase.")})
+    if not justification.strip():
+        raise ValidationError({"justification": _("Every decision needs a written justification.")})
+    spans = {k: (phase.starts_on, phase.ends_on) for k, phase in phases.items()}
+    spans[kind] = (plan.starts_on, plan.ends_on)
+    amount = grant.amount_eur if amount_eur is None else amount_eur
+    rules = grant.programme.rules
+    validators.validate_grant_amount(amount, rules=rules)
+    validators.validate_phases(
+        grant_start=grant.starts_on,
+        grant_end=grant.ends_on,
+        concept=spans.get(PhaseKind.CONCEPT),
+        implementation=spans.get(PhaseKind.IMPLEMENTATION),
+        rules=rules,
+    )
+    validators.validate_phase_budgets(
+        grant_amount=amount,
+        budgets=[phase.budget_eur for phase in phases.values()] + [plan.budget_eur],
+    )
+    before = grant.amount_eur
+    grant.amount_eur = amount
+    grant.full_clean()
+    grant.save()
+    phase = Phase(
+        grant=grant,
+        kind=kind,
+        starts_on=plan.starts_on,
+        ends_on=plan.ends_on,
+        budget_eur=plan.budget_eur,
+    )
+    phase.full_clean()
+    phase.save()
+    audit_record(
+        actor=actor,
+        action="programme.phase.added",
+        target=phase,
+        cluster_id=grant.application.cluster_id,
+        changes={
+            "kind": kind.value,
+            "starts_on": plan.starts_on,
+            "ends_on": plan.ends_on,
+            "budget_eur": plan.budget_eur,
+            "amount_eur": [before, amount],
+            "justification": justification,
+        },
+    )
+    notify_on_commit(
+        users=_managers(grant.application.cluster),
+        subject=_GRANT_SUBJECT,
+        body=_GRANT_BODY,
+        params={
+            "cluster": grant.application.cluster.name,
+            "what": kind.label,
+            "detail": f"{plan.starts_on} to {plan.ends_on}, {plan.budget_eur:,.2f} EUR",
+        },
+    )
+    given.refresh_from_db()
+    return phase
+
+
+@transaction.atomic
 def phase_reschedule(
     *, phase: Phase, actor: User, starts_on: dt.date, ends_on: dt.date, justification: str
 ) -> Phase:

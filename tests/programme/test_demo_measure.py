@@ -104,3 +104,15 @@ def test_measure_load_twice_changes_nothing() -> None:
         Phase.objects.count(),
         ReportDue.objects.count(),
     ) == counts
+
+
+def test_demo_if_empty_adds_the_measure_to_a_landscape_loaded_before_it() -> None:
+    demo_load()
+    # As a landscape loaded before the measure was part of the demo.
+    Grant.objects.all().delete()
+    Application.objects.all().delete()
+    FundingProgramme.objects.all().delete()
+
+    result = demo_load(only_if_empty=True)
+
+    assert (result.skipped, Round.objects.count(), Grant.objects.count()) == (True, 3, 21)

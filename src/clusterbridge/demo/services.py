@@ -8,6 +8,7 @@ from clusterbridge.clusters.models import Cluster
 from clusterbridge.clusters.services import clusters_write
 from clusterbridge.demo.convert import demo_records
 from clusterbridge.demo.programme import measure_load
+from clusterbridge.programme.models import FundingProgramme
 from clusterbridge.taxonomy.models import TechnologyField
 from clusterbridge.taxonomy.services import taxonomy_sync
 
@@ -23,6 +24,9 @@ class DemoResult:
 def demo_load(*, only_if_empty: bool = False, progress: bool = False) -> DemoResult:
     """Loads every record of the real data; running it again updates instead of duplicating."""
     if only_if_empty and Cluster.objects.exists():
+        # A database loaded before the funding measure was part of the demo gets it now.
+        if not FundingProgramme.objects.exists():
+            measure_load()
         return DemoResult(0, 0, skipped=True)
     taxonomy_sync()
     fields = list(TechnologyField.objects.select_related("branch"))

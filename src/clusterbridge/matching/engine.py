@@ -58,13 +58,14 @@ DEFAULT_ROLES: Final = ("research", "development", "production", "application", 
 # work in related areas.
 FIELD_SHARE: Final = 0.7
 GATHER_SHARE: Final = 0.5
-_PHRASE_PARTS: Final = ("offers_sought", "sought_offered", "sameness")
 # How many stage-1 candidates the exact phrase comparison re-ranks. Centroids are a rough
 # stand-in for phrase-by-phrase matching: at 20,000 clusters a shortlist of 200 kept 73 % of
-# the exhaustive top 20, 500 kept 90 %, 1,000 kept 97 % (bench/README.md); the all-pairs
-# refresh, which keeps only the top 5 or 10 of everyone, uses a shorter one.
+# the exhaustive top 20, 500 kept 90 %, 1,000 kept 97 % (bench/README.md). The all-pairs
+# refresh compares each source's phrases with every phrase once, so its re-rank is cheap.
 SHORTLIST: Final = 1000
 ALL_PAIRS_SHORTLIST: Final = 300
+# Sources whose phrases the all-pairs refresh compares with every phrase at once.
+SIMILARITY_GROUP: Final = 32
 # Width of the centroid sketches stage 1 compares (see MatchIndex._sketch_basis).
 SKETCH_DIMS: Final = 128
 
@@ -309,6 +310,16 @@ class MatchIndex:
             (t for r in token_rows for t in r), dtype=np.int32, count=int(self.token_ptr[-1])
         )
         self.token_count = np.diff(self.token_ptr).astype(np.float32)
+        # The inverse: for each token, the phrases that have it (postings), so one phrase's
+        # lexical overlap with every phrase is a count over a few postings lists.
+        order = np.argsort(self.token_ids, kind="stable")
+        self.posting_phrases = np.repeat(np.arange(u, dtype=np.int32), np.diff(self.token_ptr))[
+            order
+        ]
+        self.posting_ptr = np.zeros(self.vocabulary_size + 1, dtype=np.int64)
+        np.cumsum(
+            np.bincount(self.token_ids, minlength=self.vocabulary_size), out=self.posting_ptr[1:]
+        )
 
         def csr(lists: list[tuple[Phrase, ...]]) -> tuple[np.ndarray, np.ndarray]:
             ptr = np.zeros(n + 1, dtype=np.int64)
@@ -457,22 +468,61 @@ class MatchIndex:
 
     # --- stage 2 -------------------------------------------------------------------------
 
-    def _exact_phrase_parts(self, a: int, candidates: np.ndarray) -> dict[str, np.ndarray]:
+    def source_rows(self, a: int) -> np.ndarray:
+        """A's phrases: what it seeks, then what it offers (distinct phrase ids)."""
+        return np.concatenate(
+            [
+                self.seek_ids[self.seek_ptr[a] : self.seek_ptr[a + 1]],
+                self.offer_ids[self.offer_ptr[a] : self.offer_ptr[a + 1]],
+            ]
+        )
+
+    def source_similarity(self, rows: np.ndarray) -> np.ndarray:
+        """(len(rows) x all phrases) similarity of the phrases `rows` with every distinct
+        phrase, as `phrase_similarity` computes it: one product with the phrase matrix, and
+        the lexical overlaps counted over the postings of the rows' tokens in one bincount.
+        Memory: about 16 bytes x len(rows) x distinct phrases."""
+        u = len(self.phrase_texts)
+        r = len(rows)
+        if r == 0 or u == 0:
+            return np.zeros((r, u), dtype=np.float32)
+        sims = _calibrate(self.phrase_vectors[rows] @ self.phrase_vectors.T)
+        positions, _, lengths = _segments(self.token_ptr, rows)
+        tokens = self.token_ids[positions].astype(np.int64)
+        token_row = np.repeat(np.arange(r, dtype=np.int64), lengths)
+        posting_pos, _, posting_len = _segments(self.posting_ptr, tokens)
+        cells = np.repeat(token_row * u, posting_len) + self.posting_phrases[posting_pos]
+        shared = np.bincount(cells, minlength=r * u).reshape(r, u).astype(np.float32)
+        denominator = np.sqrt(np.outer(self.token_count[rows], np.maximum(self.token_count, 1)))
+        lexical = np.divide(shared, denominator, out=shared, where=denominator > 0)
+        return np.maximum(sims, lexical, out=sims)
+
+    def _exact_phrase_parts(
+        self, a: int, candidates: np.ndarray, sims: np.ndarray | None = None
+    ) -> dict[str, np.ndarray]:
+        """Exact phrase parts of A against `candidates`; `sims`, A's seeks then offers against
+        every phrase (`source_similarity`), where the caller has it (the all-pairs refresh,
+        which ranks two lists per source)."""
         seeks = self.seek_ids[self.seek_ptr[a] : self.seek_ptr[a + 1]]
         offers = self.offer_ids[self.offer_ptr[a] : self.offer_ptr[a + 1]]
-        positions, starts, lengths = _segments(self.offer_ptr, candidates)
-        their_offers = self.offer_ids[positions]
-        both = self.phrase_similarity(np.concatenate([seeks, offers]), their_offers)
-        best = _segment_reduce(both, starts, lengths, "max")  # (k1 + k2) x C
+        rows = np.concatenate([seeks, offers])
         k1 = len(seeks)
         zeros = np.zeros(len(candidates), np.float32)
+        off_pos, off_starts, off_len = _segments(self.offer_ptr, candidates)
+        their_offers = self.offer_ids[off_pos]
+        seek_pos, seek_starts, seek_len = _segments(self.seek_ptr, candidates)
+        their_seeks = self.seek_ids[seek_pos]
+        if sims is not None:
+            by_offer = sims[:, their_offers]
+            by_seek = sims[k1:, their_seeks]
+        else:  # only the candidates' phrases: cheaper than all phrases for one query
+            by_offer = self.phrase_similarity(rows, their_offers)
+            by_seek = self.phrase_similarity(offers, their_seeks)
+        best = _segment_reduce(by_offer, off_starts, off_len, "max")  # (k1 + k2) x C
         offers_sought = best[:k1].mean(axis=0) if k1 else zeros
         sameness = best[k1:].mean(axis=0) if len(offers) else zeros
-        positions, starts, lengths = _segments(self.seek_ptr, candidates)
-        their_seeks = self.seek_ids[positions]
-        answered = self.phrase_similarity(offers, their_seeks)
-        per_seek = answered.max(axis=0) if len(offers) else np.zeros(len(their_seeks), np.float32)
-        sought_offered = _segment_reduce(per_seek[None, :], starts, lengths, "mean")[0]
+        per_seek = by_seek.max(axis=0) if len(offers) else np.zeros(len(their_seeks), np.float32)
+        sought_offered = _segment_reduce(per_seek[None, :], seek_starts, seek_len, "mean")[0]
         return {
             "offers_sought": offers_sought,
             "sought_offered": sought_offered,
@@ -488,11 +538,10 @@ class MatchIndex:
         limit: int,
         shortlist: int,
         similar: bool,
-        memo: dict[str, np.ndarray] | None = None,
+        sims: np.ndarray | None = None,
     ) -> list[tuple[int, float, dict[str, float]]]:
         """(candidate, score, parts) of the best `limit` candidates, best first; `parts` are
-        the stage-1 parts aligned with `candidates`. `memo` (arrays over the whole index, NaN
-        where unknown) keeps exact phrase parts between queries of the same source."""
+        the stage-1 parts aligned with `candidates`, `sims` A's `source_similarity`."""
         if candidates.size == 0 or limit <= 0:
             return []
         feasibility = self.feasibility[candidates]
@@ -502,15 +551,7 @@ class MatchIndex:
         if candidates.size > keep:
             chosen = np.argpartition(-approx, keep - 1)[:keep]
         exact = {name: values[chosen] for name, values in parts.items()}
-        if memo is None:
-            exact.update(self._exact_phrase_parts(a, candidates[chosen]))
-        else:
-            todo = candidates[chosen]
-            todo = todo[np.isnan(memo["sameness"][todo])]
-            if todo.size:
-                for name, values in self._exact_phrase_parts(a, todo).items():
-                    memo[name][todo] = values
-            exact.update({name: memo[name][candidates[chosen]] for name in _PHRASE_PARTS})
+        exact.update(self._exact_phrase_parts(a, candidates[chosen], sims))
         exact["feasibility"] = feasibility[chosen]
         scores = self._similarity(exact) if similar else self._total(exact, exact["feasibility"])
         picked = candidates[chosen]
@@ -536,7 +577,7 @@ class MatchIndex:
         similar: bool,
         domain_row: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
         stage1_row: Mapping[str, np.ndarray] | None = None,
-        memo: dict[str, np.ndarray] | None = None,
+        sims: np.ndarray | None = None,
     ) -> list[tuple[int, float, dict[str, float]]]:
         """Partners: abroad and sharing a technology field, then, where fewer than `limit`
         do, abroad and sharing only a related area (a branch). Similar clusters: any country,
@@ -571,7 +612,7 @@ class MatchIndex:
                 limit=limit - len(ranked),
                 shortlist=shortlist,
                 similar=similar,
-                memo=memo,
+                sims=sims,
             )
         return ranked
 
@@ -624,11 +665,22 @@ class MatchIndex:
             sources = np.arange(start, min(n, start + block))
             domain, field, branch = self._domain(sources)
             stage1 = self._stage1(sources)
+            sims_of: dict[int, np.ndarray] = {}
             for row, a in enumerate(sources.tolist()):
+                if a not in sims_of:
+                    # The phrases of the next sources against every phrase, in one go: shared
+                    # by each source's two lists.
+                    group = sources[row : row + SIMILARITY_GROUP].tolist()
+                    rows = [self.source_rows(g) for g in group]
+                    sims = self.source_similarity(np.concatenate(rows))
+                    sims_of.clear()
+                    offset = 0
+                    for g, own in zip(group, rows, strict=True):
+                        sims_of[g] = sims[offset : offset + len(own)]
+                        offset += len(own)
+                sims = sims_of[a]
                 domain_row = (domain[row], field[row], branch[row])
                 mine = {k: v[row] for k, v in stage1.items()}
-                # Partner and similar shortlists overlap: their exact parts are shared.
-                memo = {name: np.full(n, np.nan, dtype=np.float32) for name in _PHRASE_PARTS}
                 ranked_p = self._query(
                     a,
                     None,
@@ -637,7 +689,7 @@ class MatchIndex:
                     similar=False,
                     domain_row=domain_row,
                     stage1_row=mine,
-                    memo=memo,
+                    sims=sims,
                 )
                 ranked_s = self._query(
                     a,
@@ -647,7 +699,7 @@ class MatchIndex:
                     similar=True,
                     domain_row=domain_row,
                     stage1_row=mine,
-                    memo=memo,
+                    sims=sims,
                 )
                 out[a] = (
                     [(b, score) for b, score, _ in ranked_p],

@@ -931,3 +931,9 @@ def test_project_page_offers_only_the_allowed_next_states(
     assert 'value="cancelled"' in states
     assert 'value="planned"' not in states
     assert 'value="completed"' not in states
+
+
+def test_my_applications_links_the_grant(grant: Any, applicant: User) -> None:
+    text = _text(_client(applicant).get("/en/programme/applications/"))
+
+    assert f'href="/en/programme/grants/{grant.pk}/"' in text

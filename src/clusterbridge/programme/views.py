@@ -203,7 +203,7 @@ def _clusters_to_apply(user: User, round: Round) -> list[Cluster]:
 @require_GET
 def my_applications(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    applications = list(selectors.applications_of_applicant(user))
+    applications = list(selectors.applications_of_applicant(user).select_related("grant"))
     open_rounds = [
         (round, _clusters_to_apply(user, round))
         for round in selectors.rounds_public(programme=selectors.programme_get())

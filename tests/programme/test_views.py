@@ -937,3 +937,44 @@ def test_my_applications_links_the_grant(grant: Any, applicant: User) -> None:
     text = _text(_client(applicant).get("/en/programme/applications/"))
 
     assert f'href="/en/programme/grants/{grant.pk}/"' in text
+
+
+def test_sketch_form_offers_matchmakings_partners_first(
+    open_round: Round, make_cluster: Callable[..., Cluster], make_user: Callable[..., User]
+) -> None:
+    from clusterbridge.clusters.records import CompetenceRecord
+    from clusterbridge.matching.selectors import landscape_forget
+
+    def phrases(*items: str) -> list[CompetenceRecord]:
+        return [CompetenceRecord(phrase=item, language="en") for item in items]
+
+    german = make_cluster(
+        slug="light-de",
+        name="Lightweight North",
+        technology_fields=["lightweight-construction"],
+        competences_offered=phrases("crash simulation of lightweight structures"),
+        competences_sought=phrases("carbon fibre recycling"),
+    )
+    make_cluster(
+        slug="composites-fr",
+        name="Composites France",
+        country="FR",
+        region="",
+        technology_fields=["lightweight-construction"],
+        value_chain_roles=["production"],
+        competences_offered=phrases("recycling of carbon fibres"),
+        competences_sought=phrases("crash simulation of lightweight structures"),
+    )
+    make_cluster(slug="food-es", name="Food Spain", country="ES", region="")
+    manager = make_user(username="lightweight")
+    german.managers.add(manager)
+    landscape_forget()
+
+    text = _text(_client(manager).get(f"/en/programme/rounds/{open_round.year}/apply/light-de/"))
+    landscape_forget()
+
+    suggested = text.split('<optgroup label="Suggested by matchmaking">', 1)[1].split(
+        "</optgroup>", 1
+    )[0]
+    assert 'value="composites-fr"' in suggested
+    assert 'value="food-es"' not in suggested

@@ -669,6 +669,9 @@ def test_audit_log_shows_decisions_to_officers(reviewed: Application, officer: U
 
     assert "programme.review.submitted" in text
     assert "programme.application.submitted" in text
+    assert "submitted a review<br>" in text
+    german = _text(_client(officer).get("/de/programme/office/audit/"))
+    assert "hat ein Gutachten eingereicht<br>" in german
 
 
 # Grants and projects -----------------------------------------------------------------------------

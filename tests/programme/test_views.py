@@ -981,3 +981,10 @@ def test_sketch_form_offers_matchmakings_partners_first(
     )[0]
     assert 'value="composites-fr"' in suggested
     assert 'value="food-es"' not in suggested
+
+
+def test_programme_page_without_a_programme_says_so(db: None) -> None:
+    response = _client().get("/en/programme/")
+
+    assert response.status_code == 200
+    assert "No funding programme is set up yet." in _text(response)

@@ -160,7 +160,11 @@ def _done(request: HttpRequest, message: str, url: str) -> HttpResponseRedirect:
 
 @require_GET
 def programme_home(request: HttpRequest) -> HttpResponse:
-    programme = selectors.programme_get()
+    try:
+        programme = selectors.programme_get()
+    except Http404:
+        # A fresh installation: the navigation links here before officers set a programme up.
+        return render(request, "programme/empty.html")
     rounds = list(selectors.rounds_public(programme=programme))
     selected = {round.pk: list(selectors.round_selected_clusters(round=round)) for round in rounds}
     context = {

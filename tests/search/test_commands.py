@@ -7,6 +7,7 @@ import json
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -14,7 +15,7 @@ from django.db import connection
 
 from clusterbridge.clusters.models import Cluster
 from clusterbridge.search.models import SearchDocument, SearchWord
-from clusterbridge.search.semantic import get_embedder
+from clusterbridge.search.semantic import bytes_to_vector, get_embedder
 from clusterbridge.search.services import index_rebuild
 
 pytestmark = pytest.mark.django_db
@@ -185,3 +186,40 @@ def test_evaluate_search_unknown_set_is_an_error(tmp_path: Path) -> None:
         call_command("evaluate_search", "--set", str(tmp_path / "none.json"))
 
     assert str(error.value) == f"{tmp_path / 'none.json'}: no such relevance set"
+
+
+def _index_state() -> tuple[list[tuple[Any, ...]], list[tuple[str, Any]]]:
+    rows = list(
+        SearchDocument.objects.order_by("object_id").values_list(
+            "object_id", "tokens_a", "tokens_b", "tokens_c", "words", "facets", "embedder"
+        )
+    )
+    vectors = [
+        (slug, bytes_to_vector(bytes(blob), get_embedder().dimensions))
+        for slug, blob in SearchDocument.objects.order_by("object_id").values_list(
+            "url_path", "embedding"
+        )
+    ]
+    return rows, vectors
+
+
+def test_rebuild_in_worker_processes_writes_what_the_caller_writes(
+    two: list[Cluster], monkeypatch: pytest.MonkeyPatch, settings: Any
+) -> None:
+    from clusterbridge.search import embedding_pool
+
+    index_rebuild(embed=True)
+    inline_rows, inline_vectors = _index_state()
+    monkeypatch.setattr(embedding_pool, "POOL_FROM", 0)
+    settings.SEARCH_EMBED_WORKERS = 1
+
+    report = index_rebuild(embed=True)
+
+    pool_rows, pool_vectors = _index_state()
+    assert (report.indexed, report.embedded) == (2, 2)
+    assert pool_rows == inline_rows
+    assert [slug for slug, _v in pool_vectors] == [slug for slug, _v in inline_vectors]
+    # The same texts, embedded in batches of another size: equal up to float rounding.
+    assert all(
+        float(a @ b) > 0.999 for (_s, a), (_t, b) in zip(pool_vectors, inline_vectors, strict=True)
+    )

@@ -384,3 +384,12 @@ class Analyzer:
                     self._text_cache[text] = cached
             tokens.update(dict.fromkeys(cached))
         return list(tokens)
+
+
+def build_analyzer(concepts: Iterable[tuple[str, Sequence[str]]]) -> Analyzer:
+    lexicon = Lexicon()
+    concept_map = ConceptMap()
+    for key, terms in concepts:
+        lexicon.add(terms)
+        concept_map.add(key, terms)
+    return Analyzer(lexicon=lexicon, concepts=concept_map)

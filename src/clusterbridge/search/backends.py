@@ -14,7 +14,9 @@ from typing import Protocol
 
 from django.db import connection, transaction
 
+from clusterbridge.search.analysis import Analyzer, fold, words
 from clusterbridge.search.query import ParsedQuery, rank_tokens, to_fts5, to_tsqueries
+from clusterbridge.search.types import IndexDocument
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,23 @@ class IndexRow:
     tokens_c: str
     words: str
     title_folded: str
+
+
+def document_row(document_id: int, doc: IndexDocument, analyzer: Analyzer) -> IndexRow:
+    by_weight: dict[str, list[str]] = {"A": [doc.title], "B": [], "C": []}
+    for piece in doc.texts:
+        by_weight[piece.weight].append(piece.text)
+    all_words = words(" ".join(by_weight["A"] + by_weight["B"] + by_weight["C"]))
+    # Each text is analysed on its own: a taxonomy phrase does not run from one text into the
+    # next, and short texts that many documents share are analysed once.
+    return IndexRow(
+        document_id=document_id,
+        tokens_a=" ".join(analyzer.text_tokens(by_weight["A"])),
+        tokens_b=" ".join(analyzer.text_tokens(by_weight["B"])),
+        tokens_c=" ".join(analyzer.text_tokens(by_weight["C"])),
+        words=" ".join(all_words),
+        title_folded=fold(doc.title),
+    )
 
 
 class Backend(Protocol):

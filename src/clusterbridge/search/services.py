@@ -19,8 +19,8 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from clusterbridge.search import registry
-from clusterbridge.search.analysis import Analyzer, ConceptMap, Lexicon, fold, words
-from clusterbridge.search.backends import IndexRow, get_backend
+from clusterbridge.search.analysis import Analyzer, build_analyzer
+from clusterbridge.search.backends import IndexRow, document_row, get_backend
 from clusterbridge.search.models import SearchDocument, SearchFacetValue, SearchWord
 from clusterbridge.search.types import IndexDocument
 
@@ -51,31 +51,16 @@ def analyzer_get() -> Analyzer:
     with _analyzer_lock:
         if _analyzer is not None and _analyzer[0] == fingerprint:
             return _analyzer[1]
-        lexicon = Lexicon()
-        concept_map = ConceptMap()
-        for key, terms in concepts:
-            lexicon.add(terms)
-            concept_map.add(key, terms)
-        analyzer = Analyzer(lexicon=lexicon, concepts=concept_map)
+        analyzer = build_analyzer(concepts)
         _analyzer = (fingerprint, analyzer)
         return analyzer
 
 
-def _row(document_id: int, doc: IndexDocument, analyzer: Analyzer) -> IndexRow:
-    by_weight: dict[str, list[str]] = {"A": [doc.title], "B": [], "C": []}
-    for piece in doc.texts:
-        by_weight[piece.weight].append(piece.text)
-    all_words = words(" ".join(by_weight["A"] + by_weight["B"] + by_weight["C"]))
-    # Each text is analysed on its own: a taxonomy phrase does not run from one text into the
-    # next, and short texts that many documents share are analysed once.
-    return IndexRow(
-        document_id=document_id,
-        tokens_a=" ".join(analyzer.text_tokens(by_weight["A"])),
-        tokens_b=" ".join(analyzer.text_tokens(by_weight["B"])),
-        tokens_c=" ".join(analyzer.text_tokens(by_weight["C"])),
-        words=" ".join(all_words),
-        title_folded=fold(doc.title),
-    )
+def analyzer_fingerprint() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The concepts the current analyzer was built from (for building it in another process)."""
+    analyzer_get()
+    assert _analyzer is not None
+    return _analyzer[0]  # type: ignore[return-value]
 
 
 @dataclass
@@ -120,11 +105,16 @@ def _index_changed() -> None:
 
 
 def _documents_write(
-    documents: Sequence[IndexDocument], *, fresh: bool = False, known_words: set[str] | None = None
+    documents: Sequence[IndexDocument],
+    *,
+    fresh: bool = False,
+    known_words: set[str] | None = None,
+    analysed: Sequence[IndexRow] | None = None,
 ) -> list[int]:
     """Writes the documents' rows, facet values, words and full-text entries; returns their
     ids. `fresh`: the index was emptied (a rebuild), so nothing needs replacing; `known_words`:
-    words already stored by earlier batches of the same rebuild (updated in place)."""
+    words already stored by earlier batches of the same rebuild (updated in place); `analysed`:
+    the documents' rows, analysed elsewhere (by worker processes)."""
     analyzer = analyzer_get()
     backend = get_backend()
     existing: dict[tuple[str, int], SearchDocument] = {}
@@ -137,11 +127,11 @@ def _documents_write(
                 existing[(found.doc_type, found.object_id)] = found
     objects: list[SearchDocument] = []
     rows: list[IndexRow] = []
-    for doc in documents:
+    for index, doc in enumerate(documents):
         obj = existing.get((doc.doc_type, doc.object_id)) or SearchDocument(
             doc_type=doc.doc_type, object_id=doc.object_id
         )
-        row = _row(obj.pk or 0, doc, analyzer)
+        row = analysed[index] if analysed is not None else document_row(0, doc, analyzer)
         obj.title = doc.title[:300]
         obj.title_sort = row.title_folded[:300]
         obj.url_path = doc.url_path
@@ -337,10 +327,13 @@ def index_rebuild(*, embed: bool = True, progress: bool = False) -> IndexReport:
     report = IndexReport()
     embedder = get_embedder() if embed else None
     pool: EmbeddingPool | None = None
-    if embedder is not None:
-        workers = workers_for(_documents_count())
-        if workers:
-            pool = EmbeddingPool(workers, embedder.dimensions)
+    workers = workers_for(_documents_count())
+    if workers:
+        pool = EmbeddingPool(
+            workers,
+            get_embedder().dimensions,
+            concepts=analyzer_fingerprint(),
+        )
     texts: list[tuple[int, str]] = []
     try:
         with transaction.atomic():
@@ -359,28 +352,24 @@ def index_rebuild(*, embed: bool = True, progress: bool = False) -> IndexReport:
                             continue
                     if not batch:
                         break
-                    ids = _documents_write(batch, fresh=True, known_words=known)
-                    pairs = list(zip(ids, map(_embedding_text, batch), strict=True))
-                    if pool is not None:
-                        pool.submit(pairs)
-                        report.embedded += _vectors_store(pool.done(), embedder)
-                    elif embedder is not None:
-                        texts.extend(pairs)
                     report.indexed += len(batch)
+                    if pool is not None:
+                        # Workers analyse (and embed) this batch while earlier ones are written.
+                        pool.submit_documents(batch, embed=embedder is not None)
+                        for done, rows, vectors in pool.analysed(wait=False):
+                            report.embedded += _rebuild_write(done, rows, vectors, known, embedder)
+                    else:
+                        ids = _documents_write(batch, fresh=True, known_words=known)
+                        if embedder is not None:
+                            texts.extend(zip(ids, map(_embedding_text, batch), strict=True))
                     bar.update(len(batch))
                     batch = []
+                if pool is not None:
+                    for done, rows, vectors in pool.analysed(wait=True):
+                        report.embedded += _rebuild_write(done, rows, vectors, known, embedder)
                 bar.close()
             _index_changed()
-        if pool is not None:
-            bar = tqdm(desc="Embedding", unit=" docs", disable=not progress)
-            bar.update(report.embedded)
-            vectors = pool.finish()
-            for start in range(0, len(vectors), 2048):
-                with transaction.atomic():
-                    report.embedded += _vectors_store(vectors[start : start + 2048], embedder)
-                bar.update(min(2048, len(vectors) - start))
-            bar.close()
-        elif texts:
+        if pool is None and texts:
             for start in range(0, len(texts), 2048):
                 with transaction.atomic():
                     report.embedded += embeddings_compute(
@@ -390,6 +379,24 @@ def index_rebuild(*, embed: bool = True, progress: bool = False) -> IndexReport:
         if pool is not None:
             pool.close()
     return report
+
+
+def _rebuild_write(
+    documents: Sequence[IndexDocument],
+    rows: Sequence[IndexRow],
+    vectors: bytes | None,
+    known: set[str],
+    embedder: Any,
+) -> int:
+    ids = _documents_write(documents, fresh=True, known_words=known, analysed=rows)
+    if vectors is None or embedder is None:
+        return 0
+    size = embedder.dimensions * 2
+    _vectors_write(
+        [(doc_id, vectors[i * size : (i + 1) * size]) for i, doc_id in enumerate(ids)],
+        embedder.name,
+    )
+    return len(ids)
 
 
 def _documents_count() -> int:

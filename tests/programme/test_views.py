@@ -988,3 +988,38 @@ def test_programme_page_without_a_programme_says_so(db: None) -> None:
 
     assert response.status_code == 200
     assert "No funding programme is set up yet." in _text(response)
+
+
+def test_grant_page_flags_a_late_report_and_the_holder_marks_it_submitted(
+    grant: Any, applicant: User, officer: User
+) -> None:
+    report = services.report_schedule(
+        grant=grant, actor=officer, title="Interim report", due_on=dt.date(2020, 1, 31)
+    )
+    url = f"/en/programme/grants/{grant.pk}/"
+
+    before = _text(_client(applicant).get(url))
+    response = _client(applicant).post(f"/en/programme/reports/{report.pk}/submit/")
+
+    report.refresh_from_db()
+    assert '<span class="flag">late</span>' in before
+    assert f'action="/en/programme/reports/{report.pk}/submit/"' in before
+    assert response.status_code == 302
+    assert report.submitted_at is not None
+
+
+def test_concept_handed_in_by_the_holder_not_by_another_manager(
+    grant: Any, applicant: User, other_manager: User
+) -> None:
+    url = f"/en/programme/grants/{grant.pk}/concept/"
+    data = {"concept-summary": "Partners in the Loire region", "concept-target_countries": ["FR"]}
+
+    refused = _client(other_manager).post(url, data)
+    empty = _client(applicant).post(url, {"concept-summary": "  "})
+    done = _client(applicant).post(url, data)
+
+    assert refused.status_code == 404
+    assert empty.status_code == 400
+    assert "The concept needs a summary." in _text(empty)
+    assert done.status_code == 302
+    assert grant.concept.summary == "Partners in the Loire region"

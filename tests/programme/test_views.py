@@ -1023,3 +1023,17 @@ def test_concept_handed_in_by_the_holder_not_by_another_manager(
     assert "The concept needs a summary." in _text(empty)
     assert done.status_code == 302
     assert grant.concept.summary == "Partners in the Loire region"
+
+
+def test_programme_page_shows_the_real_rounds_with_their_published_dates(db: None) -> None:
+    from clusterbridge.demo.programme import measure_load
+
+    measure_load()
+
+    text = _text(_client().get("/en/programme/"))
+    german = _text(_client().get("/de/programme/"))
+
+    assert "Feb. 28, 2015" in text  # the 2015 deadline, known to the day
+    assert "June 2016" in text  # the 2016 selection, published to the month only
+    assert "Juni 2016" in german
+    assert ">2017</a></th>" in text

@@ -5,6 +5,11 @@ document.addEventListener("DOMContentLoaded", () => {
   const output = document.getElementById("review-total");
   if (!form || !output) return;
   const inputs = Array.from(form.querySelectorAll("input.review-score"));
+  // Written like the server writes it in the page's language (70.00, 70,00).
+  const format = new Intl.NumberFormat(document.documentElement.lang || "en", {
+    minimumFractionDigits: 2,
+    maximumFractionDigits: 2,
+  });
   const update = () => {
     let weights = 0;
     let total = 0;
@@ -20,7 +25,7 @@ document.addEventListener("DOMContentLoaded", () => {
       weights += weight;
       total += (weight * (value - min)) / (max - min);
     }
-    output.textContent = weights ? ((total / weights) * 100).toFixed(2) : "–";
+    output.textContent = weights ? format.format((total / weights) * 100) : "–";
   };
   for (const input of inputs) input.addEventListener("input", update);
   update();

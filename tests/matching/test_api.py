@@ -85,8 +85,8 @@ def test_api_partners_query_count_is_fixed_once_index_is_built(
 ) -> None:
     selectors.landscape_get()
 
-    # cluster lookup with its prefetches (8), index fingerprint (2), phrase-vector count (1)
-    with django_assert_num_queries(11):  # type: ignore[attr-defined]
+    # the cluster (1), the index's fingerprint: cluster and competence counts (2)
+    with django_assert_num_queries(3):  # type: ignore[attr-defined]
         response = client.get("/api/v1/clusters/leicht-de/partners?limit=3")
 
     assert response.status_code == 200

@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 
 from clusterbridge.clusters.models import Cluster
+from clusterbridge.matching import selectors
 
 
 @pytest.mark.django_db
@@ -96,3 +97,28 @@ def test_partner_page_links_contact_request_for_each_candidate(
     html = client.get("/en/matching/leicht-de/").content.decode()
 
     assert 'href="/en/cooperation/leicht-de/contact/composites-fr/"' in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("extra", [0, 2])
+def test_partner_page_query_count_does_not_grow_with_candidates(
+    client: Client,
+    pair: dict[str, Cluster],
+    make_cluster: Callable[..., Cluster],
+    django_assert_num_queries: Callable[..., object],
+    extra: int,
+) -> None:
+    for n in range(extra):
+        make_cluster(
+            slug=f"more-{n}",
+            country="NL",
+            region="",
+            technology_fields=["lightweight-construction"],
+        )
+    selectors.landscape_get()
+
+    # The same count whatever the number of candidates: the ranking reads the index.
+    with django_assert_num_queries(6):  # type: ignore[attr-defined]
+        response = client.get("/en/matching/leicht-de/")
+
+    assert response.status_code == 200

@@ -13,7 +13,6 @@ from ninja import Query, Router
 from ninja.errors import ValidationError as NinjaValidationError
 
 from clusterbridge.api.problems import problem_responses
-from clusterbridge.clusters.selectors import cluster_get
 from clusterbridge.matching import explain, selectors
 from clusterbridge.matching.forms import partner_search_parse
 from clusterbridge.matching.schemas import PartnerListOut, PartnerQuery
@@ -43,7 +42,7 @@ def cluster_partners(request: HttpRequest, slug: str, params: Query[PartnerQuery
         raise NinjaValidationError(
             [{"loc": ("query", name), "msg": message} for name, message in search.errors.items()]
         )
-    cluster = cluster_get(slug=slug)
+    cluster = selectors.cluster_by_slug(slug=slug)
     language = params.lang or translation.get_language() or "en"
     with translation.override(language):
         recommendations = selectors.partners_for(

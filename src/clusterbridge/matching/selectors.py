@@ -21,6 +21,8 @@ import numpy as np
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Max, Q
+from django.http import Http404
+from django.utils.translation import gettext as _
 
 from clusterbridge.clusters.enums import Direction
 from clusterbridge.clusters.models import Cluster, Competence
@@ -50,6 +52,23 @@ LIMIT_MAX: Final = 100
 # Labels and funding programmes that show international experience.
 INTERNATIONAL_LABEL_PREFIX: Final = "internationalisation"
 INTERNATIONAL_FUNDING_WORDS: Final = ("interreg", "horizon", "international", "euroclusters")
+
+
+VECTORS_VERSION_KEY: Final = "matching:vectors-version"
+
+
+def vectors_version() -> int:
+    """Moved on by `match_refresh` when it stores new phrase vectors, so that every process
+    rebuilds its index (which matched those phrases lexically only) and its panels."""
+    return int(cache.get(VECTORS_VERSION_KEY) or 1)
+
+
+def cluster_by_slug(*, slug: str) -> Cluster:
+    """The cluster alone, as matching needs it (its profile comes from the index), or 404."""
+    cluster = Cluster.objects.only("id", "slug", "name", "country").filter(slug=slug).first()
+    if cluster is None:
+        raise Http404(_("No cluster with the address “%(slug)s”.") % {"slug": slug[:120]})
+    return cluster
 
 
 def weights_get() -> MatchWeights:
@@ -199,6 +218,7 @@ def _fingerprint() -> Hashable:
     competences = Competence.objects.aggregate(n=Count("id"), last=Max("id"))
     return (
         landscape_version(),
+        vectors_version(),
         clusters["n"],
         clusters["latest"],
         competences["n"],
@@ -342,7 +362,7 @@ class Panel:
 
 
 def _panel_key(cluster_id: int) -> str:
-    return f"matching:panel:{landscape_version()}:{cluster_id}"
+    return f"matching:panel:{landscape_version()}.{vectors_version()}:{cluster_id}"
 
 
 def _entries(index: MatchIndex, ranked: list[tuple[int, float]]) -> tuple[PanelEntry, ...]:

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from django.core.cache import cache
 from django.db import transaction
 from tqdm import tqdm
 
@@ -71,6 +72,17 @@ def phrase_vectors_refresh(*, progress: bool = False) -> int:
     return len(missing)
 
 
+def vectors_changed() -> None:
+    """Moves the shared vectors version on (see `selectors.vectors_version`)."""
+    from clusterbridge.matching.selectors import VECTORS_VERSION_KEY
+
+    if not cache.add(VECTORS_VERSION_KEY, 2, timeout=None):
+        try:
+            cache.incr(VECTORS_VERSION_KEY)
+        except ValueError:
+            cache.set(VECTORS_VERSION_KEY, 2, timeout=None)
+
+
 @dataclass
 class RefreshReport:
     embedded: int
@@ -87,6 +99,8 @@ def matching_refresh(*, progress: bool = False) -> RefreshReport:
 
     started = time.perf_counter()
     embedded = phrase_vectors_refresh(progress=progress)
+    if embedded:
+        vectors_changed()
     clusters = selectors.profile_panels_warm()
     return RefreshReport(
         embedded=embedded, clusters=clusters, seconds=round(time.perf_counter() - started, 2)

@@ -14,7 +14,6 @@ from django.views.decorators.http import require_GET
 
 from clusterbridge.clusters.enums import ClusterKind
 from clusterbridge.clusters.models import Cluster
-from clusterbridge.clusters.selectors import cluster_get
 from clusterbridge.matching import explain, selectors
 from clusterbridge.matching.engine import PARTS, Match, MatchIndex
 from clusterbridge.matching.forms import PartnerSearch, partner_search_parse
@@ -87,7 +86,7 @@ def _choices(index: MatchIndex, own: str) -> dict[str, Any]:
 
 @require_GET
 def partner_list(request: HttpRequest, slug: str) -> HttpResponse:
-    cluster = cluster_get(slug=slug)
+    cluster = selectors.cluster_by_slug(slug=slug)
     search = _search(request)
     recommendations = None
     rows: list[Row] = []
@@ -115,7 +114,7 @@ def partner_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 def partner_csv(request: HttpRequest, slug: str) -> HttpResponse:
-    cluster = cluster_get(slug=slug)
+    cluster = selectors.cluster_by_slug(slug=slug)
     search = _search(request)
     if search.errors:
         return HttpResponse(

@@ -8,7 +8,6 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.http import Http404
 from django.utils import translation
 
-from clusterbridge.clusters.selectors import cluster_get
 from clusterbridge.matching import explain, selectors
 from clusterbridge.matching.forms import partner_search_parse
 
@@ -46,7 +45,7 @@ class Command(BaseCommand):
         if search.errors:
             raise CommandError("; ".join(search.errors.values()))
         try:
-            cluster = cluster_get(slug=options["slug"])
+            cluster = selectors.cluster_by_slug(slug=options["slug"])
         except Http404 as exc:
             raise CommandError(str(exc)) from None
         with translation.override(options["language"]):

@@ -14,6 +14,7 @@ EXPECTED_OPERATIONS = {
     "/api/v1/clusters/export": {"get"},
     "/api/v1/clusters/import": {"post"},
     "/api/v1/clusters/{slug}": {"get", "patch"},
+    "/api/v1/clusters/{slug}/partners": {"get"},
     "/api/v1/taxonomy/fields": {"get"},
     "/api/v1/taxonomy/branches": {"get"},
     "/api/v1/taxonomy/value-chain-roles": {"get"},
@@ -84,6 +85,7 @@ def test_openapi_writes_need_the_bearer_token_and_reads_do_not(schema: dict[str,
         ("/api/v1/clusters/import", "post"): [{"TokenAuth": []}],
         ("/api/v1/clusters/{slug}", "get"): None,
         ("/api/v1/clusters/{slug}", "patch"): [{"TokenAuth": []}],
+        ("/api/v1/clusters/{slug}/partners", "get"): None,
     }
     assert schema["components"]["securitySchemes"]["TokenAuth"] == {
         "type": "http",

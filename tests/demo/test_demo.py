@@ -20,6 +20,7 @@ from clusterbridge.clusters.models import (
 from clusterbridge.clusters.records import ClusterRecord
 from clusterbridge.demo.convert import demo_records, load_raw
 from clusterbridge.demo.services import DemoResult, demo_load
+from clusterbridge.matching.models import PhraseVector
 from clusterbridge.taxonomy.models import TechnologyField
 
 pytestmark = pytest.mark.django_db
@@ -103,9 +104,14 @@ def test_demo_command_reports_created_then_skips() -> None:
 
     # Inside the test's transaction the index is not written (it follows commits), so the
     # demo finds no document to embed.
-    assert first.getvalue() == (
-        f"Demo data loaded: {total} clusters created, 0 updated.\n0 search documents embedded.\n"
-    )
+    lines = first.getvalue().splitlines()
+    embedded = PhraseVector.objects.count()
+    assert lines == [
+        f"Demo data loaded: {total} clusters created, 0 updated.",
+        "0 search documents embedded.",
+        f"{embedded} competence phrases embedded for matchmaking.",
+    ]
+    assert embedded > 1000
     assert second.getvalue() == "The database already holds clusters; demo data not loaded.\n"
 
 

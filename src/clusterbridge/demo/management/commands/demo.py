@@ -5,6 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from clusterbridge.demo.services import demo_load
+from clusterbridge.matching.services import matching_refresh
 from clusterbridge.search.services import embeddings_fill
 
 
@@ -32,3 +33,6 @@ class Command(BaseCommand):
         # The lexical index followed the write; the semantic vectors take a little longer.
         embedded = embeddings_fill(progress=not options["no_progress"])
         self.stdout.write(f"{embedded} search documents embedded.")
+        # Matchmaking compares competence phrases by their vectors, stored once per phrase.
+        report = matching_refresh(progress=not options["no_progress"])
+        self.stdout.write(f"{report.embedded} competence phrases embedded for matchmaking.")

@@ -79,6 +79,7 @@ test: lint typecheck test-sqlite test-postgres
 bench: install
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python -m bench.bench_landscape --clusters 50000
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python -m bench.bench_semantic --docs 100000
+	OPENBLAS_NUM_THREADS=1 $(BIN)/python -m bench.bench_matching --clusters 100000 --refresh-clusters 10000
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

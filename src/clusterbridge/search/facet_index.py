@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from django.db import connection
+from django.db import connection, transaction
 
 # From this many documents searches filter and count facets in memory.
 IN_MEMORY_FROM = 20_000
@@ -33,11 +33,18 @@ def ids_array(sql: str, params: Sequence[Any]) -> np.ndarray:
     comma-separated string, which is many times cheaper than a row per id."""
     if connection.vendor == "postgresql":
         wrapped = f"SELECT string_agg(id::text, ',') FROM ({sql}) AS ids"  # noqa: S608
+        # A broad match (a third of the documents) makes the planner choose a sequential scan
+        # that evaluates the tsquery on every row, unpacking each tsvector: 500 ms at 100,000
+        # documents, against 100 ms for the GIN index's bitmap scan.
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute(wrapped, list(params))
+            row = cursor.fetchone()
     else:
         wrapped = f"SELECT group_concat(id) FROM ({sql})"  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(wrapped, list(params))
-        row = cursor.fetchone()
+        with connection.cursor() as cursor:
+            cursor.execute(wrapped, list(params))
+            row = cursor.fetchone()
     text = row[0] if row else None
     if not text:
         return np.empty(0, dtype=np.int64)

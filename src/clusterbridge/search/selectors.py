@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, Literal
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -166,7 +166,14 @@ def known_words(candidates: Iterable[str]) -> set[str]:
     return found
 
 
-def _fetch(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+def _fetch(sql: str, params: Sequence[Any], *, full_text: bool = False) -> list[tuple[Any, ...]]:
+    """Rows of a statement. `full_text`: it matches the full-text index, which PostgreSQL
+    should always read through its GIN index (see `facet_index.ids_array`)."""
+    if full_text and connection.vendor == "postgresql":
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute(sql, list(params))
+            return list(cursor.fetchall())
     with connection.cursor() as cursor:
         cursor.execute(sql, list(params))
         return list(cursor.fetchall())
@@ -241,7 +248,7 @@ def _lexical(
         f"WITH m AS MATERIALIZED ({match_sql}) SELECT m.id FROM m {join} "  # noqa: S608
         f"{'WHERE ' + where if where else ''} ORDER BY {order} LIMIT {int(limit)}"
     )
-    return [int(row[0]) for row in _fetch(sql, [*match_params, *params])]
+    return [int(row[0]) for row in _fetch(sql, [*match_params, *params], full_text=True)]
 
 
 _NEWEST_ORDER = "(d.published_at IS NULL), d.published_at DESC, d.id"

@@ -40,6 +40,7 @@ def ids_array(sql: str, params: Sequence[Any]) -> np.ndarray:
             cursor.execute("SET LOCAL enable_seqscan = off")
             cursor.execute(wrapped, list(params))
             row = cursor.fetchone()
+            cursor.execute("SET LOCAL enable_seqscan TO DEFAULT")
     else:
         wrapped = f"SELECT group_concat(id) FROM ({sql})"  # noqa: S608
         with connection.cursor() as cursor:

@@ -173,7 +173,11 @@ def _fetch(sql: str, params: Sequence[Any], *, full_text: bool = False) -> list[
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("SET LOCAL enable_seqscan = off")
             cursor.execute(sql, list(params))
-            return list(cursor.fetchall())
+            rows = list(cursor.fetchall())
+            # Inside an outer transaction (a request's, a test's) the setting would outlive
+            # this statement: put it back.
+            cursor.execute("SET LOCAL enable_seqscan TO DEFAULT")
+            return rows
     with connection.cursor() as cursor:
         cursor.execute(sql, list(params))
         return list(cursor.fetchall())

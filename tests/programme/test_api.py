@@ -17,6 +17,7 @@ from django.test.utils import CaptureQueriesContext
 
 from clusterbridge.accounts.models import User
 from clusterbridge.accounts.services import api_token_create
+from clusterbridge.audit.models import AuditEntry
 from clusterbridge.clusters.models import Cluster
 from clusterbridge.programme import services
 from clusterbridge.programme.enums import ApplicationState, FundingStatus
@@ -580,4 +581,88 @@ def test_openapi_only_rounds_and_schedule_are_public(client: Client) -> None:
     )
 
     assert public == PUBLIC_OPERATIONS
-    assert operations == 44
+    assert operations == 45
+
+
+def _new_round(**overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "year": 2031,
+        "call_opens": "2031-02-01",
+        "call_closes": "2031-04-30",
+        "budget_eur": "12000000",
+        "target_selected": 3,
+    }
+    body.update(overrides)
+    return body
+
+
+def test_round_create_by_officer_returns_the_round_with_an_audit_entry(
+    client: Client, programme: Any, officer: User
+) -> None:
+    response = _post(client, f"{BASE}/rounds", _new_round(), officer)
+
+    body = _json(response)
+    round = Round.objects.get(year=2031)
+    entry = AuditEntry.objects.get(action="programme.round.created")
+    assert response.status_code == 201
+    assert (body["year"], body["programme"], body["call_closes"]) == (2031, "measure", "2031-04-30")
+    assert (body["target"], body["decision_date_precision"], body["criteria"]) == (3, "day", [])
+    assert round.budget_eur == Decimal("12000000.00")
+    assert (entry.actor_id, entry.target_id) == (officer.pk, str(round.pk))
+    assert _json(client.get(f"{BASE}/rounds/2031"))["call_opens"] == "2031-02-01"
+
+
+def test_round_create_needs_a_token_and_an_officer(
+    client: Client, programme: Any, applicant: User, juror: User
+) -> None:
+    anonymous = _post(client, f"{BASE}/rounds", _new_round())
+    by_applicant = _post(client, f"{BASE}/rounds", _new_round(), applicant)
+    by_juror = _post(client, f"{BASE}/rounds", _new_round(), juror)
+
+    assert (anonymous.status_code, by_applicant.status_code, by_juror.status_code) == (
+        401,
+        403,
+        403,
+    )
+    assert by_juror["Content-Type"] == PROBLEM
+    assert Round.objects.count() == 0
+    assert AuditEntry.objects.filter(action="programme.round.created").count() == 0
+
+
+def test_round_create_duplicate_year_is_422_naming_the_rule(
+    client: Client, open_round: Round, officer: User
+) -> None:
+    before = AuditEntry.objects.filter(action="programme.round.created").count()
+
+    response = _post(client, f"{BASE}/rounds", _new_round(year=open_round.year), officer)
+
+    body = _json(response)
+    assert (response.status_code, response["Content-Type"]) == (422, PROBLEM)
+    assert body["errors"] == [
+        {
+            "location": "year",
+            "message": f"There is already a round in {open_round.year} (one round per year).",
+        }
+    ]
+    assert Round.objects.count() == 1
+    assert AuditEntry.objects.filter(action="programme.round.created").count() == before
+
+
+def test_round_create_dates_in_wrong_order_are_422_and_change_nothing(
+    client: Client, programme: Any, officer: User
+) -> None:
+    response = _post(
+        client,
+        f"{BASE}/rounds",
+        _new_round(call_opens="2031-05-01", call_closes="2031-04-01"),
+        officer,
+    )
+
+    assert response.status_code == 422
+    assert _json(response)["errors"] == [
+        {
+            "location": "call_closes",
+            "message": "The end (2031-04-01) must not be before the start (2031-05-01).",
+        }
+    ]
+    assert Round.objects.count() == 0

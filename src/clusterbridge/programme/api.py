@@ -72,6 +72,7 @@ from clusterbridge.programme.schemas import (
     ReportOut,
     ReviewIn,
     ReviewOut,
+    RoundIn,
     RoundOut,
     ScheduleOut,
     SuggestionOut,
@@ -159,6 +160,25 @@ def round_list(request: HttpRequest) -> Any:
 @router.get("/rounds/{year}", response=RoundOut, url_name="programme_round", openapi_extra=READ)
 def round_detail(request: HttpRequest, year: int) -> Round:
     return _round(year)
+
+
+@router.post(
+    "/rounds",
+    auth=token,
+    response={201: RoundOut},
+    url_name="programme_round_create",
+    openapi_extra=WRITE,
+)
+def round_create(request: HttpRequest, payload: RoundIn) -> Any:
+    """Officers open a new round of the programme (one per year); dates in the wrong order
+    and a second round in a year are refused naming the rule."""
+    actor = _actor(request)
+    _require(actor, "programme.manage_programme")
+    programme = selectors.programme_get()
+    values = payload.model_dump(exclude={"year"})
+    values["decision_date_precision"] = payload.decision_date_precision.value
+    round = services.round_create(programme=programme, actor=actor, year=payload.year, **values)
+    return Status(201, selectors.round_get(year=round.year, programme=programme))
 
 
 # Applications ---------------------------------------------------------------------------------

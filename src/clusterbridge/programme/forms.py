@@ -206,6 +206,26 @@ class RoundForm(forms.Form):
     )
 
 
+class RoundCreateForm(RoundForm):
+    """A new round: its year, then the same settings as `RoundForm`."""
+
+    field_order = ["year"]
+
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+
+
+class FundingRateForm(forms.Form):
+    """The grant's federal funding rate for German partners, typed as a percentage; the range
+    is the programme's rule (`validators.validate_funding_rate`), checked by the service."""
+
+    percent = forms.DecimalField(
+        label=_("Funding rate for German partners (percent)"), max_digits=4, decimal_places=1
+    )
+
+    def rate(self) -> Decimal:
+        return self.cleaned_data["percent"] / 100
+
+
 class CriterionForm(forms.Form):
     name_en = forms.CharField(label=_("Name (English)"), max_length=200)
     name_de = forms.CharField(label=_("Name (German)"), max_length=200, required=False)

@@ -17,6 +17,7 @@ from pydantic import ConfigDict, field_validator, model_validator
 from clusterbridge.programme import validators
 from clusterbridge.programme.enums import (
     ApplicationState,
+    DatePrecision,
     FundingStatus,
     IPRStatus,
     PhaseKind,
@@ -86,6 +87,21 @@ class RoundOut(Schema):
     @staticmethod
     def resolve_criteria(obj: Round) -> list[ReviewCriterion]:
         return list(obj.criteria.all())
+
+
+class RoundIn(_In):
+    """A new round of the programme; every setting but the year may stay null while unknown.
+    Criteria are added afterwards."""
+
+    year: int = Field(..., ge=2000, le=2100)
+    call_opens: dt.date | None = None
+    call_closes: dt.date | None = None
+    review_starts: dt.date | None = None
+    review_ends: dt.date | None = None
+    decision_date: dt.date | None = None
+    decision_date_precision: DatePrecision = DatePrecision.DAY
+    budget_eur: Money | None = Field(None, ge=0, max_digits=14, decimal_places=2)
+    target_selected: int | None = Field(None, ge=0, le=32767)
 
 
 # Applications -------------------------------------------------------------------------------------

@@ -132,6 +132,13 @@ def round_create(*, programme: FundingProgramme, actor: User, year: int, **value
     unknown = set(values) - set(ROUND_FIELDS)
     if unknown:
         raise ValidationError({name: _("Not a round setting.") for name in sorted(unknown)})
+    if Round.objects.filter(programme=programme, year=year).exists():
+        raise ValidationError(
+            {
+                "year": _("There is already a round in %(year)s (one round per year).")
+                % {"year": year}
+            }
+        )
     round = Round(programme=programme, year=year, **values)
     round.full_clean()
     round.save()

@@ -27,6 +27,7 @@ urlpatterns = [
     path("applications/<int:pk>/conflict/", views.conflict_declare, name="conflict_declare"),
     # Officers
     path("office/", views.office, name="office"),
+    path("office/rounds/new/", views.round_create, name="round_create"),
     path("office/rounds/<int:year>/", views.round_manage, name="round_manage"),
     path("office/rounds/<int:year>/assignments/", views.assignments, name="assignments"),
     path("office/rounds/<int:year>/board/", views.selection_board, name="board"),
@@ -48,6 +49,7 @@ urlpatterns = [
     path("grants/<int:pk>/spending/", views.expenditure_record, name="expenditure_record"),
     path("grants/<int:pk>/reports/", views.report_schedule, name="report_schedule"),
     path("grants/<int:pk>/budget/", views.grant_budget_change, name="grant_budget"),
+    path("grants/<int:pk>/funding-rate/", views.grant_funding_rate, name="grant_funding_rate"),
     path("grants/<int:pk>/reschedule/", views.phase_reschedule, name="phase_reschedule"),
     path("grants/<int:pk>/concept/", views.concept_submit, name="concept_submit"),
     path("grants/<int:pk>/outlines/", views.outline_submit, name="outline_submit"),

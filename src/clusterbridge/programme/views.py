@@ -40,6 +40,7 @@ from clusterbridge.programme.forms import (
     DecisionForm,
     ExpenditureForm,
     FormalForm,
+    FundingRateForm,
     GrantBudgetForm,
     IPRForm,
     OutlineDecisionForm,
@@ -51,6 +52,7 @@ from clusterbridge.programme.forms import (
     ProjectTransitionForm,
     ReportForm,
     ReviewForm,
+    RoundCreateForm,
     RoundForm,
     SketchForm,
     WithdrawForm,
@@ -656,6 +658,34 @@ def office(request: HttpRequest) -> HttpResponse:
 
 @officer_required
 @require_http_methods(["GET", "POST"])
+def round_create(request: HttpRequest) -> HttpResponse:
+    """A new round of the programme; its criteria are added on the round's manage page."""
+    programme = selectors.programme_get()
+    form = RoundCreateForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            values = dict(form.cleaned_data)
+            year = values.pop("year")
+            try:
+                round = services.round_create(
+                    programme=programme, actor=_user(request), year=year, **values
+                )
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                return _done(
+                    request,
+                    _("The round %(year)s is created.") % {"year": round.year},
+                    reverse("programme:round_manage", args=[round.year]),
+                )
+    context = {"programme": programme, "form": form}
+    return render(request, "programme/round_create.html", context, status=status)
+
+
+@officer_required
+@require_http_methods(["GET", "POST"])
 def round_manage(request: HttpRequest, year: int) -> HttpResponse:
     user = _user(request)
     round = _round(year)
@@ -1033,6 +1063,10 @@ def _grant_page(
             },
         ),
         "reschedule_form": PhaseRescheduleForm(phases=phase_choices, prefix="reschedule"),
+        "funding_rate_form": FundingRateForm(
+            prefix="rate",
+            initial={"percent": (grant.german_funding_rate * 100).quantize(Decimal("0.1"))},
+        ),
     }
     defaults.update(forms or {})
     given = outline_forms or {}
@@ -1136,6 +1170,23 @@ def grant_budget_change(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             return _done(request, _("The grant's budget is changed."), _grant_url(grant))
     return _grant_page(request, grant, forms={"budget_form": form}, status=400)
+
+
+@login_required
+@require_POST
+def grant_funding_rate(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    grant = _grant(request, pk)
+    _require(request, "programme.change_grant", grant, _("Only programme officers change grants."))
+    form = FundingRateForm(request.POST, prefix="rate")
+    if form.is_valid():
+        try:
+            services.grant_set_funding_rate(grant=grant, actor=user, rate=form.rate())
+        except ValidationError as exc:
+            _add_errors(form, exc, aliases={"german_funding_rate": "percent"})
+        else:
+            return _done(request, _("The funding rate is changed."), _grant_url(grant))
+    return _grant_page(request, grant, forms={"funding_rate_form": form}, status=400)
 
 
 @login_required

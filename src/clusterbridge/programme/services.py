@@ -102,25 +102,46 @@ def _snapshot(obj: Any, names: Iterable[str]) -> dict[str, Any]:
     return {name: getattr(obj, name) for name in names}
 
 
+def _settings_update(
+    obj: FundingProgramme | Round,
+    *,
+    actor: User,
+    data: Mapping[str, Any],
+    allowed: Iterable[str],
+    unknown_message: str,
+    action: str,
+) -> None:
+    """Sets the keys of `data` (each in `allowed`) on a programme or round, checks and saves
+    it, and logs what changed."""
+    unknown = set(data) - set(allowed)
+    if unknown:
+        raise ValidationError(dict.fromkeys(sorted(unknown), unknown_message))
+    before = _snapshot(obj, data)
+    for name, value in data.items():
+        setattr(obj, name, value)
+    obj.full_clean()
+    obj.save()
+    audit_record(
+        actor=actor,
+        action=action,
+        target=obj,
+        changes=changes_between(before, _snapshot(obj, data)),
+    )
+
+
 @transaction.atomic
 def programme_update(
     *, programme: FundingProgramme, actor: User, data: Mapping[str, Any]
 ) -> FundingProgramme:
     """Officers change a programme's rules; only the keys in `data` change."""
     _require(actor, "programme.manage_programme", message=_("Only programme officers may do this."))
-    unknown = set(data) - set(PROGRAMME_FIELDS)
-    if unknown:
-        raise ValidationError({name: _("Not a programme setting.") for name in sorted(unknown)})
-    before = _snapshot(programme, data)
-    for name, value in data.items():
-        setattr(programme, name, value)
-    programme.full_clean()
-    programme.save()
-    audit_record(
+    _settings_update(
+        programme,
         actor=actor,
+        data=data,
+        allowed=PROGRAMME_FIELDS,
+        unknown_message=_("Not a programme setting."),
         action="programme.programme.updated",
-        target=programme,
-        changes=changes_between(before, _snapshot(programme, data)),
     )
     return programme
 
@@ -154,19 +175,13 @@ def round_create(*, programme: FundingProgramme, actor: User, year: int, **value
 @transaction.atomic
 def round_update(*, round: Round, actor: User, data: Mapping[str, Any]) -> Round:
     _require(actor, "programme.manage_programme", message=_("Only programme officers may do this."))
-    unknown = set(data) - set(ROUND_FIELDS)
-    if unknown:
-        raise ValidationError({name: _("Not a round setting.") for name in sorted(unknown)})
-    before = _snapshot(round, data)
-    for name, value in data.items():
-        setattr(round, name, value)
-    round.full_clean()
-    round.save()
-    audit_record(
+    _settings_update(
+        round,
         actor=actor,
+        data=data,
+        allowed=ROUND_FIELDS,
+        unknown_message=_("Not a round setting."),
         action="programme.round.updated",
-        target=round,
-        changes=changes_between(before, _snapshot(round, data)),
     )
     return round
 

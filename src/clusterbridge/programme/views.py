@@ -1219,21 +1219,44 @@ def phase_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
     return _grant_page(request, grant, forms={"reschedule_form": form}, status=400)
 
 
-@login_required
-@require_POST
-def report_schedule(request: HttpRequest, pk: int) -> HttpResponse:
+def _grant_form_post(
+    request: HttpRequest,
+    pk: int,
+    *,
+    permission: str,
+    form_class: type[Form],
+    prefix: str,
+    service: Callable[..., Any],
+    done: str,
+) -> HttpResponse:
+    """A form on the grant page whose cleaned data go to one service as they are; on a refusal
+    the grant page is shown again with the form and the rule's message at its field."""
     user = _user(request)
     grant = _grant(request, pk)
-    _require(request, "programme.change_grant", grant)
-    form = ReportForm(request.POST, prefix="report")
+    _require(request, permission, grant)
+    form = form_class(request.POST, prefix=prefix)
     if form.is_valid():
         try:
-            services.report_schedule(grant=grant, actor=user, **form.cleaned_data)
+            service(grant=grant, actor=user, **form.cleaned_data)
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
-            return _done(request, _("The report is planned."), _grant_url(grant))
-    return _grant_page(request, grant, forms={"report_form": form}, status=400)
+            return _done(request, done, _grant_url(grant))
+    return _grant_page(request, grant, forms={f"{prefix}_form": form}, status=400)
+
+
+@login_required
+@require_POST
+def report_schedule(request: HttpRequest, pk: int) -> HttpResponse:
+    return _grant_form_post(
+        request,
+        pk,
+        permission="programme.change_grant",
+        form_class=ReportForm,
+        prefix="report",
+        service=services.report_schedule,
+        done=_("The report is planned."),
+    )
 
 
 @login_required
@@ -1256,37 +1279,29 @@ def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def concept_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
-    grant = _grant(request, pk)
-    _require(request, "programme.submit_deliverable", grant)
-    form = ConceptForm(request.POST, prefix="concept")
-    if form.is_valid():
-        try:
-            services.concept_submit(grant=grant, actor=user, **form.cleaned_data)
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            return _done(
-                request, _("The internationalisation concept is handed in."), _grant_url(grant)
-            )
-    return _grant_page(request, grant, forms={"concept_form": form}, status=400)
+    return _grant_form_post(
+        request,
+        pk,
+        permission="programme.submit_deliverable",
+        form_class=ConceptForm,
+        prefix="concept",
+        service=services.concept_submit,
+        done=_("The internationalisation concept is handed in."),
+    )
 
 
 @login_required
 @require_POST
 def outline_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
-    grant = _grant(request, pk)
-    _require(request, "programme.submit_deliverable", grant)
-    form = OutlineForm(request.POST, prefix="outline")
-    if form.is_valid():
-        try:
-            services.outline_submit(grant=grant, actor=user, **form.cleaned_data)
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            return _done(request, _("The project outline is handed in."), _grant_url(grant))
-    return _grant_page(request, grant, forms={"outline_form": form}, status=400)
+    return _grant_form_post(
+        request,
+        pk,
+        permission="programme.submit_deliverable",
+        form_class=OutlineForm,
+        prefix="outline",
+        service=services.outline_submit,
+        done=_("The project outline is handed in."),
+    )
 
 
 def _outline(request: HttpRequest, pk: int) -> ProjectOutline:

@@ -57,13 +57,13 @@ def test_demo_index_holds_every_cluster_with_a_vector(demo_index: None) -> None:
     assert (clusters, documents.count()) == (582, 582)
 
 
-def test_relevance_blend_recall_at_10_is_at_least_0_9(demo_index: None) -> None:
+def test_relevance_blend_recall_at_10_is_at_least_0_9(demo_index: None, engine: str) -> None:
     report = run_relevance_set(DEFAULT_SET, "blend")
 
     assert report.overall.recall >= 0.9, _figures(report)
 
 
-def test_relevance_lexical_recall_at_10_is_at_least_0_85(demo_index: None) -> None:
+def test_relevance_lexical_recall_at_10_is_at_least_0_85(demo_index: None, engine: str) -> None:
     report = run_relevance_set(DEFAULT_SET, "lexical")
 
     assert report.overall.recall >= 0.85, _figures(report)

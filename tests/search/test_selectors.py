@@ -631,7 +631,7 @@ def corpus(make_cluster: MakeCluster) -> None:
     ],
 )
 def test_search_matches_the_same_documents_on_either_backend(
-    corpus: None, q: str, expected: list[str]
+    corpus: None, engine: str, q: str, expected: list[str]
 ) -> None:
     results = _lexical(q)
 
@@ -692,13 +692,15 @@ def test_search_never_fails_on_arbitrary_text(corpus: None, q: str) -> None:
 # --- large indexes: facets filtered and counted in memory ---------------------------------
 
 
-@pytest.fixture
-def in_memory(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Makes every index count as large, so that searches filter and count in memory."""
+@pytest.fixture(params=["rows", "postings"])
+def in_memory(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Makes every index count as large, so that searches match, filter and count in memory;
+    facets counted row by row or (as for many matches) posting by posting."""
     from clusterbridge.search import facet_index
 
     facet_index.forget()
     monkeypatch.setattr(facet_index, "IN_MEMORY_FROM", 0)
+    monkeypatch.setattr(facet_index, "DENSE_FROM", 10**9 if request.param == "postings" else 1)
     yield
     facet_index.forget()
 
@@ -724,6 +726,12 @@ MEMORY_CASES: list[tuple[str, dict[str, tuple[str, ...]], str]] = [
     ("carbon trucks", {}, "relevance"),
     ("zeppelin", {"country": ("DE",)}, "relevance"),
     ("cars", {"field": ("nonexistent",)}, "relevance"),
+    ('"fuel cells" trucks', {}, "relevance"),
+    ("phot", {"country": ("DE",)}, "name"),
+    ("photnics", {}, "relevance"),
+    ("Brennstoffzelle lastwagen", {}, "newest"),
+    ("trucks zeppelin", {}, "relevance"),
+    ("Leichtbau", {"country": ("FR", "DE"), "kind": ("cluster",)}, "relevance"),
 ]
 
 

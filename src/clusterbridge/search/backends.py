@@ -73,6 +73,25 @@ class Backend(Protocol):
         """SQL selecting `id` of documents whose folded title contains `folded`."""
         ...
 
+    def token_postings_sql(self, token: str) -> tuple[str, list[object]]:
+        """SQL selecting one row: the comma-separated ids of the documents holding the analysed
+        token in their title, text and taxonomy columns (three columns, NULL for none)."""
+        ...
+
+    def words_postings_sql(self, text: str, *, prefix: bool) -> tuple[str, list[object]]:
+        """SQL selecting one row: the comma-separated ids of the documents whose words hold the
+        phrase `text` (words separated by spaces), or a word starting with it (`prefix`)."""
+        ...
+
+
+# PostgreSQL: the tokens of the title (a), text (b) and taxonomy (c) columns as lexemes tagged
+# with their class, e.g. 'b/photon' (see migration search/0004); tokens are letters and digits.
+CLASSES_SQL = (
+    "array_to_tsvector(ARRAY(SELECT DISTINCT k.class || '/' || t"
+    " FROM (VALUES ('a', {a}), ('b', {b}), ('c', {c})) AS k(class, tokens),"
+    " unnest(string_to_array(k.tokens, ' ')) AS t WHERE t <> ''))"
+)
+
 
 def _placeholders(values: Sequence[object]) -> str:
     return ", ".join(["%s"] * len(values))
@@ -146,6 +165,30 @@ class SqliteBackend:
             [f"%{_like_escape(folded)}%"],
         )
 
+    def token_postings_sql(self, token: str) -> tuple[str, list[object]]:
+        # Tokens are letters and digits only (see `query`); quoted, they are never syntax.
+        one = "(SELECT group_concat(rowid) FROM search_fts WHERE search_fts MATCH %s)"
+        return (
+            f"SELECT {one}, {one}, {one}",
+            [f'{column} : "{token}"' for column in ("tokens_a", "tokens_b", "tokens_c")],
+        )
+
+    def words_postings_sql(self, text: str, *, prefix: bool) -> tuple[str, list[object]]:
+        return (
+            "SELECT group_concat(rowid) FROM search_fts WHERE search_fts MATCH %s",
+            [f'words : "{text}"{"*" if prefix else ""}'],
+        )
+
+
+# The columns of a search_pg row from the analysed texts of a row `a`, `b`, `c`, `words`.
+_PG_COLUMNS = (
+    "document_id,"
+    " setweight(to_tsvector('simple', a), 'A')"
+    " || setweight(to_tsvector('simple', b), 'B')"
+    " || setweight(to_tsvector('simple', c), 'C'),"
+    " to_tsvector('simple', words), title_folded, " + CLASSES_SQL.format(a="a", b="b", c="c")
+)
+
 
 class PostgresBackend:
     vendor = "postgresql"
@@ -168,12 +211,8 @@ class PostgresBackend:
                         (r.document_id, r.tokens_a, r.tokens_b, r.tokens_c, r.words, r.title_folded)
                     )
             cursor.execute(
-                "INSERT INTO search_pg (document_id, vector, words, title_folded) SELECT"
-                " document_id,"
-                " setweight(to_tsvector('simple', a), 'A')"
-                " || setweight(to_tsvector('simple', b), 'B')"
-                " || setweight(to_tsvector('simple', c), 'C'),"
-                " to_tsvector('simple', words), title_folded FROM search_pg_staging"
+                "INSERT INTO search_pg (document_id, vector, words, title_folded, classes)"  # noqa: S608
+                f" SELECT {_PG_COLUMNS} FROM search_pg_staging"
             )
             cursor.execute("TRUNCATE search_pg_staging")
 
@@ -182,15 +221,12 @@ class PostgresBackend:
             return
         with connection.cursor() as cursor:
             cursor.executemany(
-                "INSERT INTO search_pg (document_id, vector, words, title_folded) VALUES ("
-                " %s,"
-                " setweight(to_tsvector('simple', %s), 'A')"
-                " || setweight(to_tsvector('simple', %s), 'B')"
-                " || setweight(to_tsvector('simple', %s), 'C'),"
-                " to_tsvector('simple', %s), %s)"
+                "INSERT INTO search_pg (document_id, vector, words, title_folded, classes)"  # noqa: S608
+                f" SELECT {_PG_COLUMNS} FROM (VALUES (%s::bigint, %s, %s, %s, %s, %s))"
+                " AS s(document_id, a, b, c, words, title_folded)"
                 " ON CONFLICT (document_id) DO UPDATE SET"
                 " vector = EXCLUDED.vector, words = EXCLUDED.words,"
-                " title_folded = EXCLUDED.title_folded",
+                " title_folded = EXCLUDED.title_folded, classes = EXCLUDED.classes",
                 [
                     (r.document_id, r.tokens_a, r.tokens_b, r.tokens_c, r.words, r.title_folded)
                     for r in rows
@@ -242,6 +278,22 @@ class PostgresBackend:
         return (
             "SELECT document_id AS id FROM search_pg WHERE title_folded LIKE %s ESCAPE '\\'",
             [f"%{_like_escape(folded)}%"],
+        )
+
+    def token_postings_sql(self, token: str) -> tuple[str, list[object]]:
+        # The class-tagged lexemes (see CLASSES_SQL): answered from the GIN index alone.
+        one = (
+            "(SELECT string_agg(document_id::text, ',') FROM search_pg"
+            " WHERE classes @@ %s::tsquery)"
+        )
+        return f"SELECT {one}, {one}, {one}", [f"'{kind}/{token}'" for kind in "abc"]
+
+    def words_postings_sql(self, text: str, *, prefix: bool) -> tuple[str, list[object]]:
+        query = f"{text}:*" if prefix else " <-> ".join(text.split())
+        return (
+            "SELECT string_agg(document_id::text, ',') FROM search_pg"
+            " WHERE words @@ to_tsquery('simple', %s)",
+            [query],
         )
 
 

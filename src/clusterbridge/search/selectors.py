@@ -15,16 +15,18 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, Literal
 
+import numpy as np
 from django.db import connection, transaction
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from clusterbridge.search import memory as in_memory
 from clusterbridge.search import registry
 from clusterbridge.search.analysis import fold, words
 from clusterbridge.search.backends import get_backend
-from clusterbridge.search.facet_index import FacetIndex, facet_index_get, ids_array
+from clusterbridge.search.facet_index import FacetIndex, facet_index_get
 from clusterbridge.search.models import SearchDocument, SearchWord
 from clusterbridge.search.query import ParsedQuery, clean, parse
 from clusterbridge.search.services import analyzer_get
@@ -318,21 +320,20 @@ def _semantic(
 
 @dataclass
 class _Matches:
-    """The matches of a query in the in-memory facet index: their rows, those within the
-    filters, and the facet counts."""
+    """The matches of a query in the in-memory index: their rows, those within the filters,
+    and the facet counts."""
 
     rows: Any
-    within: list[int]
+    within: Any
     counts: dict[str, list[tuple[str, int]]]
 
 
 def _memory_matches(
     query: ParsedQuery, groups: Sequence[tuple[str, tuple[str, ...]]], index: FacetIndex
 ) -> _Matches:
-    match_sql, match_params = get_backend().match_sql(query, scored=False)
-    rows = index.rows_of(ids_array(match_sql, match_params))
+    rows = in_memory.matches(query, index)
     within, counts = index.count(rows, groups)
-    return _Matches(rows, index.ids[within].tolist(), counts)
+    return _Matches(rows, within, counts)
 
 
 def search(request: SearchRequest) -> SearchResults:
@@ -349,7 +350,12 @@ def search(request: SearchRequest) -> SearchResults:
     memory: _Matches | None = None
     if query.is_empty:
         sort: Sort = "name" if request.sort == "relevance" else request.sort
-        ranked_ids = _browse(request.filters, limit=wanted, sort=sort)
+        if index is None:
+            ranked_ids = _browse(request.filters, limit=wanted, sort=sort)
+        else:
+            rows = np.arange(len(index))
+            memory = _Matches(rows, *index.count(rows, groups))
+            ranked_ids = in_memory.ranked(query, index, memory.within, sort=sort, limit=wanted)
     else:
         sort = request.sort
         blend = request.mode == "blend"
@@ -362,10 +368,7 @@ def search(request: SearchRequest) -> SearchResults:
             if index is None:
                 return _lexical(query, request.filters, limit=limit, sort=sort)
             memory = _memory_matches(query, groups, index)
-            if not memory.within:
-                return []
-            within = memory.within if groups else None
-            return _lexical(query, request.filters, limit=limit, sort=sort, within=within)
+            return in_memory.ranked(query, index, memory.within, sort=sort, limit=limit)
 
         ranking = rank(query)
         if not ranking and len(query.clauses) > 1:
@@ -416,18 +419,14 @@ def search(request: SearchRequest) -> SearchResults:
     # The total and the facet counts over the matched set (documents found by meaning alone
     # included, within the current filters); each facet ignores its own selection.
     if index is not None:
-        import numpy as np
-
-        if query.is_empty:
-            rows = np.arange(len(index))
-        elif memory is not None:
-            rows = memory.rows
-        else:
+        if memory is None:
             rows = np.empty(0, dtype=np.int64)
-        if meaning_only:
+            within, counts = index.count(rows, groups)
+        elif meaning_only:
             extra = index.rows_of(np.unique(np.asarray(meaning_only, dtype=np.int64)))
-            rows = np.union1d(rows, extra)
-        within, counts = index.count(rows, groups)
+            within, counts = index.count(np.union1d(memory.rows, extra), groups)
+        else:
+            within, counts = memory.within, memory.counts
         total, facets = int(within.size), _facets_of(counts, request.filters)
     else:
         if query.is_empty:

@@ -144,9 +144,10 @@ def relevance_set(tmp_path: Path, two: list[Cluster]) -> Path:
     return path
 
 
-def _line(mode: str, recall: str, mrr: str, ndcg: str) -> str:
+def _line(mode: str, recall: str, mrr: str, ndcg: str, engine: str = "auto") -> str:
     return (
-        rf"{connection.vendor:10} {mode:8} recall@10 {recall}  MRR {mrr}  nDCG@10 {ndcg}  "
+        rf"{connection.vendor:10} {engine:8} {mode:8} recall@10 {recall}  MRR {mrr}  "
+        rf"nDCG@10 {ndcg}  "
         r"\d+\.\d ms/query  \(2 queries\)"
     )
 
@@ -171,14 +172,34 @@ def test_evaluate_search_both_modes_lists_misses_and_writes_json(
     output = _run("evaluate_search", "--set", str(relevance_set), "--misses", "--json", str(report))
 
     lines = output.splitlines()
-    assert [line.split()[1] for line in lines if line.startswith(connection.vendor)] == [
+    assert [line.split()[2] for line in lines if line.startswith(connection.vendor)] == [
         "lexical",
         "blend",
     ]
     assert "    miss q2 'Lastwagen': ['auto-south'] got []" in lines
     data = json.loads(report.read_text())
-    assert (data["backend"], sorted(data)) == (connection.vendor, ["backend", "blend", "lexical"])
+    assert (data["backend"], sorted(data)) == (
+        connection.vendor,
+        ["backend", "blend", "engine", "lexical"],
+    )
     assert data["lexical"]["overall"]["recall@10"] == 0.5
+
+
+@pytest.mark.parametrize("engine", ["database", "memory"])
+def test_evaluate_search_answers_by_the_engine_asked_for_and_restores_it(
+    relevance_set: Path, engine: str
+) -> None:
+    from clusterbridge.search import facet_index
+
+    size_from = facet_index.IN_MEMORY_FROM
+    output = _run(
+        "evaluate_search", "--set", str(relevance_set), "--mode", "lexical", "--engine", engine
+    )
+
+    first = output.splitlines()[0]
+    assert re.fullmatch(_line("lexical", "0.500", "0.500", "0.500", engine), first), output
+    assert size_from == facet_index.IN_MEMORY_FROM
+    assert facet_index.facet_index_get() is None  # the small index is back on the database
 
 
 def test_evaluate_search_unknown_set_is_an_error(tmp_path: Path) -> None:

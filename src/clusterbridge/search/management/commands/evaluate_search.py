@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
 from clusterbridge.config.options import BASE_DIR
+from clusterbridge.search import facet_index
 from clusterbridge.search.evaluation import EvaluationReport, evaluate, load_relevance_set
 from clusterbridge.search.selectors import SearchRequest, search
 
@@ -41,18 +42,37 @@ class Command(BaseCommand):
         )
         parser.add_argument("--json", type=Path, default=None, help="Also write the report here.")
         parser.add_argument("--misses", action="store_true", help="List queries with misses.")
+        parser.add_argument(
+            "--engine",
+            choices=["auto", "database", "memory"],
+            default="auto",
+            help="Answer from the backend's full-text index, or in memory from its postings "
+            "as large indexes are (auto: by the index's size).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not options["set"].exists():
             raise CommandError(f"{options['set']}: no such relevance set")
         modes = ["lexical", "blend"] if options["mode"] == "both" else [options["mode"]]
-        output: dict[str, Any] = {"backend": connection.vendor}
+        engine = options["engine"]
+        size_from = facet_index.IN_MEMORY_FROM
+        if engine != "auto":
+            facet_index.IN_MEMORY_FROM = 0 if engine == "memory" else 10**12
+        facet_index.forget()
+        try:
+            self._evaluate(options, modes, engine)
+        finally:
+            facet_index.IN_MEMORY_FROM = size_from
+            facet_index.forget()
+
+    def _evaluate(self, options: dict[str, Any], modes: list[str], engine: str) -> None:
+        output: dict[str, Any] = {"backend": connection.vendor, "engine": engine}
         for mode in modes:
             report = run_relevance_set(options["set"], mode)
             output[mode] = report.to_dict()
             overall = report.overall
             self.stdout.write(
-                f"{connection.vendor:10} {mode:8} recall@10 {overall.recall:.3f}  "
+                f"{connection.vendor:10} {engine:8} {mode:8} recall@10 {overall.recall:.3f}  "
                 f"MRR {overall.mrr:.3f}  nDCG@10 {overall.ndcg:.3f}  "
                 f"{overall.seconds * 1000:.1f} ms/query  ({overall.queries} queries)"
             )

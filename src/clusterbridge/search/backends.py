@@ -73,6 +73,10 @@ class Backend(Protocol):
         """SQL selecting `id` of documents whose folded title contains `folded`."""
         ...
 
+    def tidy(self) -> None:
+        """After a full rebuild: makes the new index quick to read."""
+        ...
+
     def token_postings_sql(self, token: str) -> tuple[str, list[object]]:
         """SQL selecting one row: the comma-separated ids of the documents holding the analysed
         token in their title, text and taxonomy columns (three columns, NULL for none)."""
@@ -164,6 +168,14 @@ class SqliteBackend:
             "SELECT rowid AS id FROM search_title_trigram WHERE title LIKE %s ESCAPE '\\'",
             [f"%{_like_escape(folded)}%"],
         )
+
+    def tidy(self) -> None:
+        # Bulk inserts leave many small segments; one merged segment is read per term.
+        with connection.cursor() as cursor:
+            cursor.execute("INSERT INTO search_fts (search_fts) VALUES ('optimize')")
+            cursor.execute(
+                "INSERT INTO search_title_trigram (search_title_trigram) VALUES ('optimize')"
+            )
 
     def token_postings_sql(self, token: str) -> tuple[str, list[object]]:
         # Tokens are letters and digits only (see `query`); quoted, they are never syntax.
@@ -279,6 +291,17 @@ class PostgresBackend:
             "SELECT document_id AS id FROM search_pg WHERE title_folded LIKE %s ESCAPE '\\'",
             [f"%{_like_escape(folded)}%"],
         )
+
+    def tidy(self) -> None:
+        # GIN indexes collect bulk inserts in a pending list that every query then scans in
+        # full until a vacuum merges it; merge it now, and give the planner fresh statistics.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT gin_clean_pending_list(i.indexrelid) FROM pg_index i"
+                " JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam"
+                " WHERE i.indrelid = 'search_pg'::regclass AND a.amname = 'gin'"
+            )
+            cursor.execute("ANALYZE search_pg")
 
     def token_postings_sql(self, token: str) -> tuple[str, list[object]]:
         # The class-tagged lexemes (see CLASSES_SQL): answered from the GIN index alone.

@@ -369,6 +369,7 @@ def index_rebuild(*, embed: bool = True, progress: bool = False) -> IndexReport:
                         report.embedded += _rebuild_write(done, rows, vectors, known, embedder)
                 bar.close()
             _index_changed()
+        get_backend().tidy()
         if pool is None and texts:
             for start in range(0, len(texts), 2048):
                 with transaction.atomic():

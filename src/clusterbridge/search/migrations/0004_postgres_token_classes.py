@@ -20,6 +20,8 @@ CLASSES_SQL = (
 )
 POSTGRES_FORWARD = [
     "ALTER TABLE search_pg SET (toast_tuple_target = 128)",
+    # Titles stay in the row: suggestions recheck them for every trigram match.
+    "ALTER TABLE search_pg ALTER COLUMN title_folded SET STORAGE PLAIN",
     "ALTER TABLE search_pg ADD COLUMN classes tsvector NOT NULL DEFAULT ''::tsvector",
     # Existing rows: from the documents' analysed tokens (a reindex writes the same).
     "UPDATE search_pg SET classes = "  # noqa: S608
@@ -30,6 +32,7 @@ POSTGRES_FORWARD = [
 POSTGRES_BACKWARD = [
     "DROP INDEX IF EXISTS search_pg_classes",
     "ALTER TABLE search_pg DROP COLUMN IF EXISTS classes",
+    "ALTER TABLE search_pg ALTER COLUMN title_folded SET STORAGE EXTENDED",
     "ALTER TABLE search_pg RESET (toast_tuple_target)",
 ]
 

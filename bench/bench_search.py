@@ -15,7 +15,8 @@ bilingual clusters (bench.generate) and measures:
    issue's target of at most 5 minutes; a short pilot first measures one process's embedding
    rate, for reference;
 3. in-process latency of `selectors.search` (a typical query with three facet groups, in blend and
-   lexical mode; an empty query with facets only; a query without facets, for comparison) and of
+   lexical mode; an empty query with facets only; a query without facets, for comparison; the
+   typical query again with the process's cached postings dropped before each query) and of
    `selectors.suggest`, p50/p95 after a warm-up on other queries, with a breakdown of where the
    time of a typical query goes, and cProfile output when a target is missed;
 4. the same through HTTP: gunicorn (2 sync workers, DEBUG off) on a free port of 127.0.0.1,
@@ -713,6 +714,14 @@ SEARCH_SCENARIOS = (
     ("search lexical", "q + country (2) + field + kind, lexical", "lexical", True, True),
     ("empty q + facets", "no q; country (2) + field + kind", "blend", False, True),
     ("search, no facets", "q only, blend (for comparison)", "blend", True, False),
+    (
+        "search blend, cold postings",
+        "as search blend, with this process's postings dropped before every query (each query "
+        "word fetched from the full-text index; query vectors stay cached)",
+        "blend",
+        True,
+        True,
+    ),
 )
 TARGETS_MS = {
     "search blend": SEARCH_P95_TARGET_MS,
@@ -732,7 +741,7 @@ def _request_of(case: Case, mode: str, *, with_q: bool, with_filters: bool) -> A
 
 
 def _in_process(args: argparse.Namespace, vocab: Vocabulary, work_dir: Path) -> dict[str, Any]:
-    from clusterbridge.search import selectors, semantic_index
+    from clusterbridge.search import facet_index, selectors, semantic_index
     from clusterbridge.search.semantic import VectorIndex
 
     cases = search_cases(vocab, args.queries, seed=args.seed + 1)
@@ -766,8 +775,19 @@ def _in_process(args: argparse.Namespace, vocab: Vocabulary, work_dir: Path) -> 
     )
 
     for name, what, mode, with_q, with_filters in SEARCH_SCENARIOS:
+        cold = name.endswith("cold postings")
 
-        def call(case: Case, mode: str = mode, q: bool = with_q, f: bool = with_filters) -> Any:
+        def call(
+            case: Case,
+            mode: str = mode,
+            q: bool = with_q,
+            f: bool = with_filters,
+            cold: bool = cold,
+        ) -> Any:
+            if cold:
+                index = facet_index.facet_index_get()
+                if index is not None:
+                    index.postings.clear()
             return selectors.search(_request_of(case, mode, with_q=q, with_filters=f))
 
         timings, results, info = _time_calls(
@@ -864,17 +884,19 @@ def _phases(
     def fixed(label: str) -> Callable[..., str]:
         return lambda *args, **kwargs: label
 
-    from clusterbridge.search import facet_index
+    from clusterbridge.search import facet_index, memory
 
     targets = [
         (selectors, "analyzer_get", fixed("analyzer_get")),
         (selectors, "facet_index_get", fixed("facet index (version check, reload)")),
         (selectors, "parse", fixed("parse (incl. known-word lookups)")),
         (selectors, "known_words", fixed("  known-word lookups (SearchWord)")),
-        (selectors, "_memory_matches", fixed("matches: ids and facet flags in memory")),
-        (selectors, "ids_array", fixed("  matched ids (full-text match, unranked)")),
+        (selectors, "_memory_matches", fixed("matches: matched set and facet counts in memory")),
+        (memory, "matches", fixed("  matched set from postings (masks)")),
+        (memory, "posting", fixed("  postings (process cache, else the full-text index)")),
         (facet_index.FacetIndex, "count", fixed("  filter and count facets (numpy)")),
-        (selectors, "_lexical", fixed("ranking: full-text match scored within filters")),
+        (memory, "ranked", fixed("ranking in memory (BM25 over postings, name, newest)")),
+        (selectors, "_lexical", fixed("ranking: full-text match scored within filters (SQL)")),
         (selectors, "_semantic", fixed("semantic (total of the next 4)")),
         (selectors, "_allowed_ids", fixed("  allowed ids for the filters")),
         (semantic_index, "_version", fixed("  vector index version check (COUNT, MAX)")),

@@ -53,14 +53,15 @@ def _id(slug: str) -> int:
     return SearchDocument.objects.get(url_path__endswith=f"/{slug}/").pk
 
 
-def test_token_postings_name_the_columns_holding_the_token(three: None, large: None) -> None:
+def test_token_postings_name_the_documents_and_titles_holding_the_token(
+    three: None, large: None
+) -> None:
     row = full_text_row(*get_backend().token_postings_sql("photon")) or ()
 
-    title, text, _taxonomy = (set(parse_ids(ids).tolist()) for ids in row)
+    holding, titles = (set(parse_ids(ids).tolist()) for ids in row)
 
-    assert title == {_id("titled")}
-    assert _id("texted") in text
-    assert _id("other") not in title | text
+    assert holding == {_id("titled"), _id("texted")}
+    assert titles == {_id("titled")}
 
 
 def test_a_posting_weighs_title_over_text(three: None, large: None) -> None:
@@ -69,8 +70,8 @@ def test_a_posting_weighs_title_over_text(three: None, large: None) -> None:
     found = memory.posting(index, ("token", "photon"))
 
     weights = dict(zip(index.ids[found.rows].tolist(), found.weights.tolist(), strict=True))
-    assert weights[_id("titled")] >= memory.COLUMN_WEIGHTS[0]
-    assert memory.COLUMN_WEIGHTS[1] <= weights[_id("texted")] < memory.COLUMN_WEIGHTS[0]
+    assert weights[_id("titled")] == memory.TITLE_WEIGHT + memory.MATCH_WEIGHT
+    assert weights[_id("texted")] == memory.MATCH_WEIGHT
     assert _id("other") not in weights
 
 

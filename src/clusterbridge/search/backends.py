@@ -15,7 +15,13 @@ from typing import Protocol
 from django.db import connection, transaction
 
 from clusterbridge.search.analysis import Analyzer, fold, words
-from clusterbridge.search.query import ParsedQuery, rank_tokens, to_fts5, to_tsqueries
+from clusterbridge.search.query import (
+    FTS_COLUMNS,
+    ParsedQuery,
+    rank_tokens,
+    to_fts5,
+    to_tsqueries,
+)
 from clusterbridge.search.types import IndexDocument
 
 
@@ -78,23 +84,15 @@ class Backend(Protocol):
         ...
 
     def token_postings_sql(self, token: str) -> tuple[str, list[object]]:
-        """SQL selecting one row: the comma-separated ids of the documents holding the analysed
-        token in their title, text and taxonomy columns (three columns, NULL for none)."""
+        """SQL selecting one row of two comma-separated id lists (NULL for none): the documents
+        holding the analysed token in their title, text or taxonomy, and those holding it in
+        their title."""
         ...
 
     def words_postings_sql(self, text: str, *, prefix: bool) -> tuple[str, list[object]]:
         """SQL selecting one row: the comma-separated ids of the documents whose words hold the
         phrase `text` (words separated by spaces), or a word starting with it (`prefix`)."""
         ...
-
-
-# PostgreSQL: the tokens of the title (a), text (b) and taxonomy (c) columns as lexemes tagged
-# with their class, e.g. 'b/photon' (see migration search/0004); tokens are letters and digits.
-CLASSES_SQL = (
-    "array_to_tsvector(ARRAY(SELECT DISTINCT k.class || '/' || t"
-    " FROM (VALUES ('a', {a}), ('b', {b}), ('c', {c})) AS k(class, tokens),"
-    " unnest(string_to_array(k.tokens, ' ')) AS t WHERE t <> ''))"
-)
 
 
 def _placeholders(values: Sequence[object]) -> str:
@@ -181,8 +179,8 @@ class SqliteBackend:
         # Tokens are letters and digits only (see `query`); quoted, they are never syntax.
         one = "(SELECT group_concat(rowid) FROM search_fts WHERE search_fts MATCH %s)"
         return (
-            f"SELECT {one}, {one}, {one}",
-            [f'{column} : "{token}"' for column in ("tokens_a", "tokens_b", "tokens_c")],
+            f"SELECT {one}, {one}",
+            [f'{FTS_COLUMNS} : "{token}"', f'tokens_a : "{token}"'],
         )
 
     def words_postings_sql(self, text: str, *, prefix: bool) -> tuple[str, list[object]]:
@@ -198,7 +196,7 @@ _PG_COLUMNS = (
     " setweight(to_tsvector('simple', a), 'A')"
     " || setweight(to_tsvector('simple', b), 'B')"
     " || setweight(to_tsvector('simple', c), 'C'),"
-    " to_tsvector('simple', words), title_folded, " + CLASSES_SQL.format(a="a", b="b", c="c")
+    " to_tsvector('simple', words), title_folded, to_tsvector('simple', a)"
 )
 
 
@@ -223,7 +221,7 @@ class PostgresBackend:
                         (r.document_id, r.tokens_a, r.tokens_b, r.tokens_c, r.words, r.title_folded)
                     )
             cursor.execute(
-                "INSERT INTO search_pg (document_id, vector, words, title_folded, classes)"  # noqa: S608
+                "INSERT INTO search_pg (document_id, vector, words, title_folded, title)"  # noqa: S608
                 f" SELECT {_PG_COLUMNS} FROM search_pg_staging"
             )
             cursor.execute("TRUNCATE search_pg_staging")
@@ -233,12 +231,12 @@ class PostgresBackend:
             return
         with connection.cursor() as cursor:
             cursor.executemany(
-                "INSERT INTO search_pg (document_id, vector, words, title_folded, classes)"  # noqa: S608
+                "INSERT INTO search_pg (document_id, vector, words, title_folded, title)"  # noqa: S608
                 f" SELECT {_PG_COLUMNS} FROM (VALUES (%s::bigint, %s, %s, %s, %s, %s))"
                 " AS s(document_id, a, b, c, words, title_folded)"
                 " ON CONFLICT (document_id) DO UPDATE SET"
                 " vector = EXCLUDED.vector, words = EXCLUDED.words,"
-                " title_folded = EXCLUDED.title_folded, classes = EXCLUDED.classes",
+                " title_folded = EXCLUDED.title_folded, title = EXCLUDED.title",
                 [
                     (r.document_id, r.tokens_a, r.tokens_b, r.tokens_c, r.words, r.title_folded)
                     for r in rows
@@ -304,12 +302,13 @@ class PostgresBackend:
             cursor.execute("ANALYZE search_pg")
 
     def token_postings_sql(self, token: str) -> tuple[str, list[object]]:
-        # The class-tagged lexemes (see CLASSES_SQL): answered from the GIN index alone.
+        # Both from GIN indexes alone: a weight-restricted tsquery (`tok:A`) would make GIN
+        # recheck every row holding the token, unpacking its whole tsvector.
         one = (
             "(SELECT string_agg(document_id::text, ',') FROM search_pg"
-            " WHERE classes @@ %s::tsquery)"
+            " WHERE {} @@ to_tsquery('simple', %s))"
         )
-        return f"SELECT {one}, {one}, {one}", [f"'{kind}/{token}'" for kind in "abc"]
+        return f"SELECT {one.format('vector')}, {one.format('title')}", [token, token]
 
     def words_postings_sql(self, text: str, *, prefix: bool) -> tuple[str, list[object]]:
         query = f"{text}:*" if prefix else " <-> ".join(text.split())

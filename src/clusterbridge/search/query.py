@@ -141,7 +141,8 @@ def parse(
 
 # --- compiling ---------------------------------------------------------------------------------
 
-_FTS_COLUMNS = "{tokens_a tokens_b tokens_c}"
+# The analysed columns of the FTS5 table (not `words`, which holds the words as written).
+FTS_COLUMNS = "{tokens_a tokens_b tokens_c}"
 
 
 def _fts_group(group: Group) -> str:
@@ -159,7 +160,7 @@ def to_fts5(query: ParsedQuery) -> str:
     parts = []
     for clause in query.clauses:
         alternatives = " OR ".join(_fts_alternative(a) for a in clause.alternatives)
-        expression = f"({_FTS_COLUMNS} : ({alternatives}))"
+        expression = f"({FTS_COLUMNS} : ({alternatives}))"
         if clause.prefix:
             expression = f'({expression} OR (words : "{clause.prefix}"*))'
         parts.append(expression)

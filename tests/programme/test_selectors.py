@@ -198,3 +198,20 @@ def test_weighted_total_none_until_every_criterion_scored(
     assert selectors.weighted_total(
         criteria=criteria, scores={criteria[0].pk: 10, criteria[1].pk: 10}
     ) == Decimal("100.00")
+
+
+def test_outline_and_project_are_found_only_by_those_who_may_see_the_grant(
+    grant: Any, applicant: User, officer: User, other_manager: User
+) -> None:
+    from django.http import Http404
+
+    outline = services.outline_submit(grant=grant, actor=applicant, title="Laser", summary="S")
+    services.outline_decide(outline=outline, actor=officer, approve=True, justification="Good")
+    project = services.project_create(outline=outline, actor=applicant)
+
+    assert selectors.outline_get_visible(applicant, pk=outline.pk) == outline
+    assert selectors.project_get_visible(officer, pk=project.pk) == project
+    with pytest.raises(Http404, match=r"^No such project outline\.$"):
+        selectors.outline_get_visible(other_manager, pk=outline.pk)
+    with pytest.raises(Http404, match=r"^No such project\.$"):
+        selectors.project_get_visible(other_manager, pk=project.pk)

@@ -11,7 +11,7 @@ import io
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router
@@ -139,10 +139,7 @@ def _grant(request: HttpRequest, pk: int) -> Grant:
 
 
 def _project(request: HttpRequest, pk: int) -> CollaborativeProject:
-    found = selectors.projects_visible_to(_actor(request)).filter(pk=pk).first()
-    if found is None:
-        raise Http404(_("No such project."))
-    return found
+    return selectors.project_get_visible(_actor(request), pk=pk)
 
 
 # Rounds (public) ------------------------------------------------------------------------------
@@ -752,9 +749,7 @@ def outline_submit(request: HttpRequest, pk: int, payload: OutlineIn) -> Any:
 
 
 def _outline(request: HttpRequest, pk: int) -> ProjectOutline:
-    return get_object_or_404(
-        ProjectOutline, pk=pk, grant__in=selectors.grants_visible_to(_actor(request)).values("pk")
-    )
+    return selectors.outline_get_visible(_actor(request), pk=pk)
 
 
 @router.post(

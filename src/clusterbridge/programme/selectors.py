@@ -38,6 +38,7 @@ from clusterbridge.programme.models import (
     Grant,
     Participant,
     Phase,
+    ProjectOutline,
     ReportDue,
     Review,
     ReviewAssignment,
@@ -551,6 +552,26 @@ def grant_get_visible(user: Any, *, pk: int) -> Grant:
     found = grants_visible_to(user).filter(pk=pk).first()
     if found is None:
         raise Http404(_("No such grant."))
+    return found
+
+
+def outline_get_visible(user: Any, *, pk: int) -> ProjectOutline:
+    """A project outline of a grant the user may see (else 404, as for one that does not
+    exist)."""
+    found = (
+        ProjectOutline.objects.select_related("grant__application__cluster")
+        .filter(pk=pk, grant__in=grants_visible_to(user).values("pk"))
+        .first()
+    )
+    if found is None:
+        raise Http404(_("No such project outline."))
+    return found
+
+
+def project_get_visible(user: Any, *, pk: int) -> CollaborativeProject:
+    found = projects_visible_to(user).filter(pk=pk).first()
+    if found is None:
+        raise Http404(_("No such project."))
     return found
 
 

@@ -146,10 +146,7 @@ def _grant(request: HttpRequest, pk: int) -> Grant:
 
 
 def _project(request: HttpRequest, pk: int) -> CollaborativeProject:
-    found = selectors.projects_visible_to(_user(request)).filter(pk=pk).first()
-    if found is None:
-        raise Http404(_("No such project."))
-    return found
+    return selectors.project_get_visible(_user(request), pk=pk)
 
 
 def _done(request: HttpRequest, message: str, url: str) -> HttpResponseRedirect:
@@ -1305,11 +1302,7 @@ def outline_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _outline(request: HttpRequest, pk: int) -> ProjectOutline:
-    return get_object_or_404(
-        ProjectOutline.objects.select_related("grant__application__cluster"),
-        pk=pk,
-        grant__in=selectors.grants_visible_to(_user(request)).values("pk"),
-    )
+    return selectors.outline_get_visible(_user(request), pk=pk)
 
 
 @login_required

@@ -4,6 +4,7 @@ PostgreSQL: per-token postings by column, the posting cache and its bound, the r
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import numpy as np
 import pytest
@@ -166,3 +167,26 @@ def test_ranked_orders_by_name_and_newest_as_the_database_does(
         "Gamma Photonics",
     ]
     assert memory.ranked(query, index, np.empty(0, dtype=np.int64), sort="name", limit=5) == []
+
+
+def test_a_query_fetches_its_unseen_postings_in_one_statement(
+    three: None, large: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index = _index()
+    statements: list[str] = []
+    original = memory.full_text_row
+
+    def counted(sql: str, params: Any) -> Any:
+        statements.append(sql)
+        return original(sql, params)
+
+    monkeypatch.setattr(memory, "full_text_row", counted)
+    query = parse('photonics lasers "optics and more" sen', analyzer_get(), known_words)
+
+    first = memory.matches(query, index).size
+    fetched = len(statements)
+    again = memory.matches(query, index).size
+
+    assert len(memory.query_keys(query)) > 5
+    assert (fetched, len(statements)) == (1, 1)
+    assert first == again

@@ -17,7 +17,7 @@ a column holds a token rather than how often (the analysed columns rarely repeat
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,6 +36,8 @@ WORDS_WEIGHT = 0.5  # prefixes and phrases, matched in the words
 K1 = 1.2
 # Postings kept per process and index version, oldest dropped first.
 CACHE_BYTES = 192 * 1024 * 1024
+# Postings fetched per statement.
+FETCH_BATCH = 24
 
 # ("token", token), ("prefix", prefix) or ("phrase", words)
 Key = tuple[str, Any]
@@ -68,26 +70,61 @@ def posting(index: FacetIndex, key: Key) -> Posting:
     cached = index.postings.get(key)
     if cached is not None:
         return cached
+    return fetch(index, [key])[key]
+
+
+def fetch(index: FacetIndex, keys: Iterable[Key]) -> dict[Key, Posting]:
+    """Fetches the postings of the keys this process has not seen yet, many per statement (on
+    PostgreSQL each statement also costs a transaction and two settings); returns them."""
+    missing = [key for key in dict.fromkeys(keys) if key not in index.postings]
+    fetched: dict[Key, Posting] = {}
+    for start in range(0, len(missing), FETCH_BATCH):
+        chunk = missing[start : start + FETCH_BATCH]
+        parts: list[str] = []
+        params: list[object] = []
+        for number, key in enumerate(chunk):
+            sql, key_params = _postings_sql(key)
+            parts.append(f"({sql}) AS p{number}")
+            params.extend(key_params)
+        row = full_text_row("SELECT * FROM " + ", ".join(parts), params) or ()  # noqa: S608
+        offset = 0
+        for key in chunk:
+            width = 2 if key[0] == "token" else 1
+            values = [*row[offset : offset + width], None, None][:width]
+            fetched[key] = _posting_of(index, key[0], values)
+            offset += width
+        with index.lock:
+            index.postings.update((key, fetched[key]) for key in chunk)
+            _evict(index)
+    return fetched
+
+
+def _postings_sql(key: Key) -> tuple[str, list[object]]:
     kind, value = key
     backend = get_backend()
     if kind == "token":
-        sql, params = backend.token_postings_sql(value)
-    else:
-        sql, params = backend.words_postings_sql(
-            f"{value}" if kind == "prefix" else " ".join(value), prefix=kind == "prefix"
-        )
-    row = full_text_row(sql, params) or (None, None)
-    rows = index.rows_of(parse_ids(row[0]))  # ascending, as the ids are
+        return backend.token_postings_sql(value)
+    text = value if kind == "prefix" else " ".join(value)
+    return backend.words_postings_sql(text, prefix=kind == "prefix")
+
+
+def _posting_of(index: FacetIndex, kind: str, values: Sequence[str | None]) -> Posting:
+    rows = index.rows_of(parse_ids(values[0]))  # ascending, as the ids are
     if kind == "token":
         weights = np.full(rows.size, MATCH_WEIGHT, dtype=np.float32)
-        weights[np.isin(rows, index.rows_of(parse_ids(row[1])), assume_unique=True)] += TITLE_WEIGHT
+        titled = index.rows_of(parse_ids(values[1]))
+        weights[np.isin(rows, titled, assume_unique=True)] += TITLE_WEIGHT
     else:
         weights = np.full(rows.size, WORDS_WEIGHT, dtype=np.float32)
-    found = Posting(rows.astype(np.int32), weights)
-    with index.lock:
-        index.postings[key] = found
-        _evict(index)
-    return found
+    return Posting(rows.astype(np.int32), weights)
+
+
+def query_keys(query: ParsedQuery) -> list[Key]:
+    """Every posting the query's matching and ranking read."""
+    keys = [_token_key(token) for token in rank_tokens(query)]
+    keys += [_prefix_key(clause.prefix) for clause in query.clauses if clause.prefix]
+    keys += [_phrase_key(phrase) for phrase in query.phrases]
+    return keys
 
 
 def _evict(index: FacetIndex) -> None:
@@ -101,6 +138,7 @@ def _evict(index: FacetIndex) -> None:
 def matches(query: ParsedQuery, index: FacetIndex) -> np.ndarray:
     """The rows of the documents the query matches (as the backends would), ascending."""
     size = len(index)
+    fetch(index, query_keys(query))
 
     def mask_of(key: Key) -> np.ndarray:
         mask = np.zeros(size, dtype=bool)
@@ -140,10 +178,7 @@ def scores(query: ParsedQuery, index: FacetIndex, rows: np.ndarray) -> np.ndarra
     column weights, counting presence rather than frequency."""
     size = len(index)
     total = np.zeros(size, dtype=np.float64)
-    keys = [_token_key(token) for token in rank_tokens(query)]
-    keys += [_prefix_key(clause.prefix) for clause in query.clauses if clause.prefix]
-    keys += [_phrase_key(phrase) for phrase in query.phrases]
-    for key in keys:
+    for key in query_keys(query):
         found = posting(index, key)
         holding = found.rows.size
         if not holding:

@@ -893,7 +893,7 @@ def _phases(
         (selectors, "known_words", fixed("  known-word lookups (SearchWord)")),
         (selectors, "_memory_matches", fixed("matches: matched set and facet counts in memory")),
         (memory, "matches", fixed("  matched set from postings (masks)")),
-        (memory, "posting", fixed("  postings (process cache, else the full-text index)")),
+        (memory, "fetch", fixed("  postings fetched from the full-text index")),
         (facet_index.FacetIndex, "count", fixed("  filter and count facets (numpy)")),
         (memory, "ranked", fixed("ranking in memory (BM25 over postings, name, newest)")),
         (selectors, "_lexical", fixed("ranking: full-text match scored within filters (SQL)")),

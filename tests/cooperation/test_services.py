@@ -485,3 +485,52 @@ def test_contact_request_answer_mails_the_sender_in_their_language(
 
     assert [(m.to, m.subject) for m in mailoutbox] == [(["anna@alpha.example"], subject)]
     assert "Gern!" in mailoutbox[0].body
+
+
+def test_partnership_move_mails_the_other_managers_after_commit_in_their_language(
+    parties: Parties,
+    partnership: Partnership,
+    django_capture_on_commit_callbacks: Any,
+    mailoutbox: list[Any],
+) -> None:
+    mailoutbox.clear()
+    second_b = parties.b.managers.create(username="bea", email="BRUNO@bravo.example")
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.partnership_move(
+            partnership=partnership,
+            actor=parties.manager_b,
+            stage="concept",
+            note="Workshop in Lyon agreed.",
+            base_url="https://cb.example/",
+        )
+    assert mailoutbox == []
+    for callback in callbacks:
+        callback()
+
+    # The mover is not told; a second manager sharing the mover's address is not either.
+    assert second_b.email.lower() == parties.manager_b.email
+    assert [(m.to, m.subject) for m in mailoutbox] == [
+        (["anna@alpha.example"], "Partnerschaft von Alpha Cluster und Bravo Pôle: jetzt „Konzept“"),
+    ]
+    assert mailoutbox[0].body == (
+        "bruno hat die Partnerschaft von Alpha Cluster und Bravo Pôle von „in Gesprächen“ auf "
+        "„Konzept“ gesetzt.\n\n"
+        "Notiz:\nWorkshop in Lyon agreed.\n\n"
+        "Die Partnerschaft:\n"
+        f"https://cb.example/de/cooperation/partnerships/{partnership.pk}/\n"
+    )
+
+
+def test_partnership_move_refused_sends_no_mail(
+    parties: Parties,
+    partnership: Partnership,
+    django_capture_on_commit_callbacks: Any,
+    mailoutbox: list[Any],
+) -> None:
+    mailoutbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(ValidationError):
+        services.partnership_move(partnership=partnership, actor=parties.manager_a, stage="bogus")
+
+    assert mailoutbox == []

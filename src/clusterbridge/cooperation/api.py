@@ -113,7 +113,11 @@ def partnership_transition(
     actor = _actor(request)
     partnership = selectors.partnership_get(pk=partnership_id, user=actor)
     moved = services.partnership_move(
-        partnership=partnership, actor=actor, stage=payload.stage.value, note=payload.note
+        partnership=partnership,
+        actor=actor,
+        stage=payload.stage.value,
+        note=payload.note,
+        base_url=_base_url(request),
     )
     return _detail(selectors.partnership_get(pk=moved.pk, user=actor), actor)
 

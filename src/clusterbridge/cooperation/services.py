@@ -121,6 +121,19 @@ def _receiver_recipients(cluster: Cluster) -> list[_Recipient]:
     return recipients
 
 
+def _managers_recipients(clusters: Iterable[Cluster], *, exclude: User) -> list[_Recipient]:
+    """The active managers of the clusters, each once and in their language, but the one who
+    acted."""
+    recipients: list[_Recipient] = []
+    seen: set[str] = {exclude.email.lower()} if exclude.email else set()
+    for cluster in clusters:
+        for manager in cluster.managers.filter(is_active=True).exclude(email="").order_by("pk"):
+            if manager.pk != exclude.pk and manager.email.lower() not in seen:
+                seen.add(manager.email.lower())
+                recipients.append(_Recipient(manager.email, _language_of(manager)))
+    return recipients
+
+
 # --- contact requests -------------------------------------------------------------------------
 
 
@@ -430,10 +443,11 @@ def contact_request_withdraw(*, contact_request: ContactRequest, actor: User) ->
 
 @transaction.atomic
 def partnership_move(
-    *, partnership: Partnership, actor: User, stage: str, note: str = ""
+    *, partnership: Partnership, actor: User, stage: str, note: str = "", base_url: str = ""
 ) -> Partnership:
     """The one transition of a partnership: checks the move (see `enums.allowed_moves`),
-    records who moved it when and why, and writes the audit log."""
+    records who moved it when and why, writes the audit log, and tells the other managers of
+    both clusters by mail."""
     if not rules.has_perm("cooperation.move_partnership", actor, partnership):
         raise PermissionDenied(
             _("Only the managers of the two clusters may change their partnership.")
@@ -489,6 +503,24 @@ def partnership_move(
         target=locked,
         changes={"stage": [current.value, target.value], "note": cleaned["note"]},
         cluster_id=locked.german_cluster_id,
+    )
+    _mail_after_commit(
+        recipients=_managers_recipients(
+            [locked.german_cluster, locked.partner_cluster], exclude=actor
+        ),
+        template="partnership_moved",
+        context={
+            "pk": locked.pk,
+            "base_url": base_url,
+            "german_cluster": locked.german_cluster.name,
+            "partner_cluster": locked.partner_cluster.name,
+            "moved_by": actor.get_full_name() or actor.get_username(),
+            # Lazy labels: each mail shows them in its recipient's language.
+            "from_stage": current.label,
+            "to_stage": target.label,
+            "note": cleaned["note"],
+        },
+        link="cooperation:partnership_detail",
     )
     return locked
 

@@ -237,6 +237,7 @@ def partnership_move(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=user,
                 stage=form.cleaned_data["stage"],
                 note=form.cleaned_data["note"],
+                base_url=_base_url(request),
             )
         except ValidationError as exc:
             _add_errors(form, exc)

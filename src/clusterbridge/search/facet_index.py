@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,22 +31,30 @@ RECHECK_SECONDS = 5.0
 DENSE_FROM = 8
 
 
+@contextmanager
+def full_text_cursor() -> Iterator[Any]:
+    """A cursor for statements that read the full-text index."""
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            yield cursor
+        return
+    # A broad match (a third of the documents) makes the planner choose a sequential scan
+    # that evaluates the tsquery on every row, unpacking each tsvector: 500 ms at 100,000
+    # documents, against 100 ms for the GIN index's bitmap scan.
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        yield cursor
+        # Inside an outer transaction (a request's, a test's) the setting would outlive these
+        # statements: put it back (a failed statement rolls the savepoint and it back).
+        cursor.execute("SET LOCAL enable_seqscan TO DEFAULT")
+
+
 def full_text_row(sql: str, params: Sequence[Any]) -> tuple[Any, ...] | None:
     """The one row of a statement that reads the full-text index."""
-    if connection.vendor == "postgresql":
-        # A broad match (a third of the documents) makes the planner choose a sequential scan
-        # that evaluates the tsquery on every row, unpacking each tsvector: 500 ms at 100,000
-        # documents, against 100 ms for the GIN index's bitmap scan.
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SET LOCAL enable_seqscan = off")
-            cursor.execute(sql, list(params))
-            row = cursor.fetchone()
-            cursor.execute("SET LOCAL enable_seqscan TO DEFAULT")
-            return tuple(row) if row else None
-    with connection.cursor() as cursor:
+    with full_text_cursor() as cursor:
         cursor.execute(sql, list(params))
         row = cursor.fetchone()
-        return tuple(row) if row else None
+    return tuple(row) if row else None
 
 
 def id_list_sql(sql: str, column: str = "id", order: str = "") -> str:

@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import Any, Literal
 
 import numpy as np
-from django.db import connection, transaction
+from django.db import connection
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -26,7 +26,7 @@ from clusterbridge.search import memory as in_memory
 from clusterbridge.search import registry
 from clusterbridge.search.analysis import fold, words
 from clusterbridge.search.backends import get_backend
-from clusterbridge.search.facet_index import FacetIndex, facet_index_get
+from clusterbridge.search.facet_index import FacetIndex, facet_index_get, full_text_cursor
 from clusterbridge.search.models import SearchDocument, SearchWord
 from clusterbridge.search.query import ParsedQuery, clean, parse
 from clusterbridge.search.services import analyzer_get
@@ -170,17 +170,8 @@ def known_words(candidates: Iterable[str]) -> set[str]:
 
 def _fetch(sql: str, params: Sequence[Any], *, full_text: bool = False) -> list[tuple[Any, ...]]:
     """Rows of a statement. `full_text`: it matches the full-text index, which PostgreSQL
-    should always read through its GIN index (see `facet_index.ids_array`)."""
-    if full_text and connection.vendor == "postgresql":
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SET LOCAL enable_seqscan = off")
-            cursor.execute(sql, list(params))
-            rows = list(cursor.fetchall())
-            # Inside an outer transaction (a request's, a test's) the setting would outlive
-            # this statement: put it back.
-            cursor.execute("SET LOCAL enable_seqscan TO DEFAULT")
-            return rows
-    with connection.cursor() as cursor:
+    should always read through its GIN index (see `facet_index.full_text_cursor`)."""
+    with full_text_cursor() if full_text else connection.cursor() as cursor:
         cursor.execute(sql, list(params))
         return list(cursor.fetchall())
 

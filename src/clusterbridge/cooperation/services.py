@@ -109,26 +109,26 @@ def _mail_after_commit(
 def _receiver_recipients(cluster: Cluster) -> list[_Recipient]:
     """The receiving cluster's managers, each in their language, and its management
     organisation's address (German for a German cluster, English otherwise)."""
-    recipients: list[_Recipient] = []
-    seen: set[str] = set()
-    for manager in cluster.managers.filter(is_active=True).exclude(email="").order_by("pk"):
-        if manager.email.lower() not in seen:
-            seen.add(manager.email.lower())
-            recipients.append(_Recipient(manager.email, _language_of(manager)))
+    recipients = _managers_recipients([cluster])
+    seen = {recipient.address.lower() for recipient in recipients}
     organisation = cluster.management_organisation
     if organisation is not None and organisation.email and organisation.email.lower() not in seen:
         recipients.append(_Recipient(organisation.email, "de" if cluster.is_german else "en"))
     return recipients
 
 
-def _managers_recipients(clusters: Iterable[Cluster], *, exclude: User) -> list[_Recipient]:
-    """The active managers of the clusters, each once and in their language, but the one who
-    acted."""
+def _managers_recipients(
+    clusters: Iterable[Cluster], *, exclude: User | None = None
+) -> list[_Recipient]:
+    """The active managers of the clusters, each address once and in its owner's language,
+    but the one who acted (`exclude`)."""
     recipients: list[_Recipient] = []
-    seen: set[str] = {exclude.email.lower()} if exclude.email else set()
+    seen: set[str] = {exclude.email.lower()} if exclude is not None and exclude.email else set()
     for cluster in clusters:
         for manager in cluster.managers.filter(is_active=True).exclude(email="").order_by("pk"):
-            if manager.pk != exclude.pk and manager.email.lower() not in seen:
+            if exclude is not None and manager.pk == exclude.pk:
+                continue
+            if manager.email.lower() not in seen:
                 seen.add(manager.email.lower())
                 recipients.append(_Recipient(manager.email, _language_of(manager)))
     return recipients

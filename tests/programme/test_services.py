@@ -857,7 +857,7 @@ def test_programme_remind_sends_once_and_flags_late(
     assert sorted((m.subject, m.to[0]) for m in mail.outbox) == [
         ("Report “Concept” is late", "applicant@example.org"),
         ("Report “Concept” is late", "officer@example.org"),
-        ("Report “Interim” due on 2027-01-31", "applicant@example.org"),
+        ("Report “Interim” due on 31 January 2027", "applicant@example.org"),
     ]
 
 

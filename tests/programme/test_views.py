@@ -1033,7 +1033,7 @@ def test_programme_page_shows_the_real_rounds_with_their_published_dates(db: Non
     text = _text(_client().get("/en/programme/"))
     german = _text(_client().get("/de/programme/"))
 
-    assert "Feb. 28, 2015" in text  # the 2015 deadline, known to the day
+    assert "28 February 2015" in text  # the 2015 deadline, known to the day
     assert "June 2016" in text  # the 2016 selection, published to the month only
     assert "Juni 2016" in german
     assert ">2017</a></th>" in text

@@ -129,6 +129,8 @@ CACHES = {
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("de", _("German"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+# English dates as in Britain (7 December 2026, 07/12/2026, 24-hour clock); see formats/en.
+FORMAT_MODULE_PATH = ["clusterbridge.formats"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = env_str("TIME_ZONE")

@@ -4,20 +4,52 @@ reads it in their own language."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import translation
+from django.utils import formats, timezone, translation
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 
 from clusterbridge.accounts.models import User
 
 
+def _display(value: Any) -> str:
+    """A parameter as the recipient reads it: dates and amounts in their language's format."""
+    if isinstance(value, dt.datetime):
+        return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
+    if isinstance(value, dt.date):
+        return formats.date_format(value, "DATE_FORMAT")
+    if isinstance(value, Decimal):
+        return formats.number_format(value, 2, use_l10n=True, force_grouping=True)
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Period:
+    """A grant's or phase's dates and amount, written out only when the mail is rendered, so
+    each recipient reads them in their own language."""
+
+    starts_on: dt.date
+    ends_on: dt.date
+    amount_eur: Decimal
+
+    def __str__(self) -> str:
+        return gettext("%(start)s to %(end)s, %(amount)s EUR") % {
+            "start": _display(self.starts_on),
+            "end": _display(self.ends_on),
+            "amount": _display(self.amount_eur),
+        }
+
+
 def _render(text: str | Promise, params: Mapping[str, Any]) -> str:
-    rendered = {key: str(value) for key, value in params.items()}
+    rendered = {key: _display(value) for key, value in params.items()}
     return str(text) % rendered if rendered else str(text)
 
 

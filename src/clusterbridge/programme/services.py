@@ -26,7 +26,7 @@ from clusterbridge.accounts.models import User
 from clusterbridge.audit.services import audit_record, changes_between
 from clusterbridge.clusters.models import Cluster
 from clusterbridge.programme import selectors, validators
-from clusterbridge.programme.emails import notify_on_commit
+from clusterbridge.programme.emails import Period, notify_on_commit
 from clusterbridge.programme.enums import (
     ApplicationState,
     FundingStatus,
@@ -1108,7 +1108,7 @@ def grant_create(
         params={
             "cluster": application.cluster.name,
             "what": gettext_lazy("grant made"),
-            "detail": f"{amount_eur:,.2f} EUR, {starts_on} to {ends_on}",
+            "detail": Period(starts_on=starts_on, ends_on=ends_on, amount_eur=amount_eur),
         },
     )
     return grant
@@ -1285,7 +1285,9 @@ def phase_add(
         params={
             "cluster": grant.application.cluster.name,
             "what": kind.label,
-            "detail": f"{plan.starts_on} to {plan.ends_on}, {plan.budget_eur:,.2f} EUR",
+            "detail": Period(
+                starts_on=plan.starts_on, ends_on=plan.ends_on, amount_eur=plan.budget_eur
+            ),
         },
     )
     given.refresh_from_db()

@@ -62,6 +62,8 @@ class Label(models.Model):
 
     slug = models.SlugField(max_length=120, unique=True)
     name = models.CharField(_("name"), max_length=200)
+    # Imports name a label in English only; the German name is added where it is known.
+    name_de = models.CharField(_("name (German)"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -70,6 +72,15 @@ class Label(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the active language (English where no German name is known)."""
+        return label_display_name(self.name, self.name_de)
+
+
+def label_display_name(name: str, name_de: str) -> str:
+    return name_de if name_de and (get_language() or "en").startswith("de") else name
 
 
 class FundingSource(models.Model):

@@ -13,7 +13,13 @@ from django.utils.translation import get_language, override
 from django.utils.translation import gettext_lazy as _
 
 from clusterbridge.clusters.enums import ClusterKind, Direction
-from clusterbridge.clusters.models import Cluster, Competence, Label, MemberCount
+from clusterbridge.clusters.models import (
+    Cluster,
+    Competence,
+    Label,
+    MemberCount,
+    label_display_name,
+)
 from clusterbridge.search.types import FacetSpec, IndexDocument, IndexText, SearchSpec
 from clusterbridge.taxonomy import geo
 from clusterbridge.taxonomy.models import Branch, MemberType, TechnologyField
@@ -38,12 +44,21 @@ def _label_of(model: type) -> object:
     return display
 
 
+# Label names by slug, English and German; dropped when German names are set.
+LABEL_NAMES_KEY = "search:label-names:en-de"
+
+
 def _label_name(slug: str) -> str:
     # Labels change with imports; a short-lived shared cache keeps facet rendering to one query.
     names = cache.get_or_set(
-        "search:label-names", lambda: dict(Label.objects.values_list("slug", "name")), 60
+        LABEL_NAMES_KEY,
+        lambda: {
+            slug: (en, de) for slug, en, de in Label.objects.values_list("slug", "name", "name_de")
+        },
+        60,
     )
-    return str((names or {}).get(slug, slug))
+    name, name_de = (names or {}).get(slug, (slug, ""))
+    return label_display_name(name, name_de)
 
 
 def _kind(value: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import logging
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from clusterbridge.accounts.models import User
@@ -38,6 +39,7 @@ from clusterbridge.clusters.records import (
     iter_raw_rows,
     parse_row,
 )
+from clusterbridge.clusters.search import LABEL_NAMES_KEY
 from clusterbridge.clusters.selectors import LANDSCAPE_VERSION_KEY
 from clusterbridge.search.services import index_objects_on_commit
 from clusterbridge.taxonomy.models import Branch, MemberType, TechnologyField, ValueChainRole
@@ -123,7 +125,7 @@ def cluster_import(
     `actor` None means the command line, which runs with the machine owner's rights.
     """
     if actor is not None and not actor.has_perm("clusters.import_clusters"):
-        raise PermissionDenied("Only administrators may import clusters.")
+        raise PermissionDenied(_("Only administrators may import clusters."))
     with _gc_paused():
         try:
             records, errors, rows = records_parse(data=data, filename=filename, progress=progress)
@@ -340,6 +342,22 @@ def clusters_write(*, records: Sequence[ClusterRecord], progress: bool = False) 
     return created, updated
 
 
+@transaction.atomic
+def label_german_names_set(*, names: Mapping[str, str]) -> int:
+    """Gives labels their German names, found by English name (imports name labels in English
+    only). Returns how many labels changed."""
+    changed = 0
+    for label in Label.objects.filter(name__in=list(names)).select_for_update():
+        if label.name_de != names[label.name]:
+            label.name_de = names[label.name]
+            label.full_clean()
+            label.save(update_fields=["name_de"])
+            changed += 1
+    if changed:
+        transaction.on_commit(lambda: cache.delete(LABEL_NAMES_KEY))
+    return changed
+
+
 def landscape_changed() -> None:
     """Drops cached landscape counts in every process by moving the shared version on."""
     if not cache.add(LANDSCAPE_VERSION_KEY, 2, timeout=None):
@@ -478,7 +496,7 @@ def _update_rows(model: Any, field_names: Sequence[str], rows: Sequence[tuple[An
 
 def _require_manager(cluster: Cluster, actor: User) -> None:
     if not actor.has_perm("clusters.change_cluster_profile", cluster):
-        raise PermissionDenied("You may only edit the profiles of clusters you manage.")
+        raise PermissionDenied(_("You may only edit the profiles of clusters you manage."))
 
 
 PROFILE_FIELDS = (
@@ -506,7 +524,7 @@ def cluster_update_profile(
     _require_manager(cluster, actor)
     unknown = set(data) - set(PROFILE_FIELDS)
     if unknown:
-        raise ValidationError(dict.fromkeys(unknown, "This field cannot be edited here."))
+        raise ValidationError(dict.fromkeys(unknown, _("This field cannot be edited here.")))
     for key, value in data.items():
         setattr(cluster, key, value)
     cluster.full_clean()
@@ -532,7 +550,9 @@ def competences_replace(*, cluster: Cluster, direction: Direction, phrases: Sequ
         if phrase and phrase not in cleaned:
             cleaned.append(phrase)
     errors = [
-        f"“{phrase[:40]}…” is longer than 200 characters" for phrase in cleaned if len(phrase) > 200
+        _("“%(start)s…” is longer than %(max)s characters.") % {"start": phrase[:40], "max": 200}
+        for phrase in cleaned
+        if len(phrase) > 200
     ]
     if errors:
         key = "competences_offered" if direction == Direction.OFFERS else "competences_sought"

@@ -50,15 +50,29 @@ def load_raw() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     return german, international
 
 
-def _labels(raw: dict[str, Any]) -> list[str]:
-    labels = []
-    if raw.get("leading_edge_round"):
-        labels.append(f"Leading-Edge Cluster Competition winner {raw['leading_edge_round']}")
-    if raw.get("round"):
-        labels.append(f"Internationalisation measure, round {raw['round']}")
-    elif raw.get("round_inferred"):
-        labels.append(f"Internationalisation measure, round {raw['round_inferred']} (inferred)")
-    return labels
+def _label_names(raw: dict[str, Any]) -> dict[str, str]:
+    """The record's labels: German name by English name (the exchange format carries the
+    English name; the German one is set on the label afterwards)."""
+    names = {}
+    if year := raw.get("leading_edge_round"):
+        names[f"Leading-Edge Cluster Competition winner {year}"] = (
+            f"Gewinner des Spitzencluster-Wettbewerbs {year}"
+        )
+    if year := raw.get("round"):
+        names[f"Internationalisation measure, round {year}"] = (
+            f"Internationalisierungsmaßnahme, Runde {year}"
+        )
+    elif year := raw.get("round_inferred"):
+        names[f"Internationalisation measure, round {year} (inferred)"] = (
+            f"Internationalisierungsmaßnahme, Runde {year} (erschlossen)"
+        )
+    return names
+
+
+def demo_label_names_de() -> dict[str, str]:
+    """German names of every label the demo records carry, by English name."""
+    german, international = load_raw()
+    return {en: de for raw in [*german, *international] for en, de in _label_names(raw).items()}
 
 
 def _slugs(records: list[dict[str, Any]]) -> list[str]:
@@ -184,7 +198,7 @@ def demo_records(
                 technology_fields=sorted(fields),
                 branches=sorted({branch_of[f] for f in fields}),
                 value_chain_roles=roles,
-                labels=sorted(_labels(raw)),
+                labels=sorted(_label_names(raw)),
                 funding_sources=sorted(set(raw.get("programmes") or [])),
                 competences_offered=_offered(
                     raw.get("competences_offered") or [], fields, synonyms

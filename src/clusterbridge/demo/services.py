@@ -5,8 +5,8 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from clusterbridge.clusters.models import Cluster
-from clusterbridge.clusters.services import clusters_write
-from clusterbridge.demo.convert import demo_records
+from clusterbridge.clusters.services import clusters_write, label_german_names_set
+from clusterbridge.demo.convert import demo_label_names_de, demo_records
 from clusterbridge.demo.programme import measure_load
 from clusterbridge.programme.models import FundingProgramme
 from clusterbridge.taxonomy.models import TechnologyField
@@ -27,6 +27,8 @@ def demo_load(*, only_if_empty: bool = False, progress: bool = False) -> DemoRes
         # A database loaded before the funding measure was part of the demo gets it now.
         if not FundingProgramme.objects.exists():
             measure_load()
+        # ... and labels loaded before they had German names get them.
+        label_german_names_set(names=demo_label_names_de())
         return DemoResult(0, 0, skipped=True)
     taxonomy_sync()
     fields = list(TechnologyField.objects.select_related("branch"))
@@ -36,6 +38,7 @@ def demo_load(*, only_if_empty: bool = False, progress: bool = False) -> DemoRes
         branch_of={f.slug: f.branch.slug for f in fields},
     )
     created, updated = clusters_write(records=records, progress=progress)
+    label_german_names_set(names=demo_label_names_de())
     # The funding measure names real clusters, so it is loaded after them.
     measure_load()
     return DemoResult(created, updated)

@@ -1,16 +1,23 @@
 """Lays out the schedule (`selectors.schedule`) as a Gantt chart: one row per grant, grouped by
-round, a column per year, today marked and late reports flagged. Pure geometry; the SVG itself
-is the template `programme/_gantt.svg`, used inline on the page and as the download."""
+round, a column per year from the first phase (or today) to the last (or today), today marked
+and late reports flagged. Pure geometry; the SVG itself is the template `programme/_gantt.svg`,
+used inline on the page and as the download."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
 from clusterbridge.programme.selectors import Schedule
 
-LABEL_WIDTH = 300
-YEAR_WIDTH = 110
+LABEL_WIDTH = 250
+# The years share what the page's frame leaves beside the labels (72rem less its padding), so the
+# whole span to today shows on a desktop; a long span keeps each year readable and scrolls.
+CHART_WIDTH = 1120
+MIN_YEAR_WIDTH = 44
 ROW_HEIGHT = 26
 HEADER_HEIGHT = 30
 GROUP_HEIGHT = 26
@@ -81,7 +88,9 @@ class Group:
 
 @dataclass(frozen=True)
 class YearTick:
-    year: int
+    """A year's column: its line at 1 January and its number (none on the closing line)."""
+
+    year: int | None
     x: float
 
     @property
@@ -106,30 +115,44 @@ class Chart:
 
     @property
     def size(self) -> dict[str, str]:
-        today = (
-            {}
-            if self.today_x is None
-            else {
+        today = {}
+        if self.today_x is not None:
+            # The word "today" stands right of the line, or left of it near the chart's end.
+            near_end = self.today_x > self.width - 60
+            today = {
                 "today_x": _n(self.today_x),
-                "today_text_x": _n(self.today_x + 3),
+                "today_text_x": _n(self.today_x - 3 if near_end else self.today_x + 3),
+                "today_anchor": "end" if near_end else "start",
             }
-        )
         return {"width": _n(self.width), "height": _n(self.height), **today}
 
 
-def _x(day: dt.date, first_year: int) -> float:
-    start = dt.date(day.year, 1, 1)
-    days_in_year = (dt.date(day.year + 1, 1, 1) - start).days
-    fraction = (day - start).days / days_in_year
-    return round(LABEL_WIDTH + (day.year - first_year + fraction) * YEAR_WIDTH, 1)
+@dataclass(frozen=True)
+class _Axis:
+    first_year: int
+    year_width: float
+
+    def x(self, day: dt.date) -> float:
+        start = dt.date(day.year, 1, 1)
+        days_in_year = (dt.date(day.year + 1, 1, 1) - start).days
+        fraction = (day - start).days / days_in_year
+        return round(LABEL_WIDTH + (day.year - self.first_year + fraction) * self.year_width, 1)
+
+
+def _day(value: dt.date) -> str:
+    return date_format(value, "SHORT_DATE_FORMAT")
 
 
 def chart(data: Schedule) -> Chart:
-    """The chart's geometry; an empty schedule gives an empty chart around today's year."""
-    first = (data.starts_on or data.today).year
+    """The chart's geometry: the years from the first phase to the last, widened to take in
+    today; an empty schedule gives today's year alone."""
+    first = min((data.starts_on or data.today).year, data.today.year)
     last = max((data.ends_on or data.today).year, data.today.year)
-    first = min(first, data.today.year)
-    years = [YearTick(year, _x(dt.date(year, 1, 1), first)) for year in range(first, last + 2)]
+    span = last - first + 1
+    year_width = max(MIN_YEAR_WIDTH, (CHART_WIDTH - LABEL_WIDTH) / span)
+    axis = _Axis(first_year=first, year_width=year_width)
+    years = [YearTick(year, axis.x(dt.date(year, 1, 1))) for year in range(first, last + 1)]
+    years.append(YearTick(None, axis.x(dt.date(last + 1, 1, 1))))
     groups, y, late = [], float(HEADER_HEIGHT), 0
     for round_year, rows in data.by_round().items():
         group_y = y
@@ -140,10 +163,16 @@ def chart(data: Schedule) -> Chart:
                 Bar(
                     kind=bar.kind,
                     label=bar.label,
-                    x=_x(bar.starts_on, first),
-                    width=max(2.0, _x(bar.ends_on, first) - _x(bar.starts_on, first)),
+                    x=axis.x(bar.starts_on),
+                    width=max(2.0, axis.x(bar.ends_on) - axis.x(bar.starts_on)),
                     y=y + LANE.get(bar.kind, 8),
-                    title=f"{row.cluster_name}: {bar.label}, {bar.starts_on} to {bar.ends_on}",
+                    title=_("%(cluster)s: %(phase)s, %(start)s to %(end)s")
+                    % {
+                        "cluster": row.cluster_name,
+                        "phase": bar.label,
+                        "start": _day(bar.starts_on),
+                        "end": _day(bar.ends_on),
+                    },
                 )
                 for bar in row.phases
             ]
@@ -152,10 +181,15 @@ def chart(data: Schedule) -> Chart:
                 late += report.late
                 markers.append(
                     Marker(
-                        x=_x(report.due_on, first),
+                        x=axis.x(report.due_on),
                         y=y + ROW_HEIGHT / 2,
                         late=report.late,
-                        title=f"{row.cluster_name}: {report.title}, {report.due_on}",
+                        title=_("%(cluster)s: %(report)s, due on %(due)s")
+                        % {
+                            "cluster": row.cluster_name,
+                            "report": report.title,
+                            "due": _day(report.due_on),
+                        },
                     )
                 )
             laid.append(
@@ -169,14 +203,13 @@ def chart(data: Schedule) -> Chart:
             )
             y += ROW_HEIGHT
         groups.append(Group(year=round_year, y=group_y, rows=laid))
-    width = LABEL_WIDTH + (last - first + 2) * YEAR_WIDTH
     return Chart(
-        width=width,
+        width=years[-1].x,
         height=y + 10,
         label_width=LABEL_WIDTH,
         groups=groups,
         years=years,
-        today_x=_x(data.today, first),
+        today_x=axis.x(data.today),
         today=data.today,
         late_count=late,
     )

@@ -38,6 +38,7 @@ def cluster_list(request: HttpRequest) -> HttpResponse:
         "countries": selectors.country_facets(),
         "fields": selectors.field_facets(),
         "kinds": ClusterKind.choices,
+        "active_filters": len(filters.countries) + len(filters.fields) + len(filters.kinds),
     }
     template = "clusters/_results.html" if request.htmx else "clusters/list.html"  # type: ignore[attr-defined]
     return render(request, template, context, status=400 if filters.errors else 200)

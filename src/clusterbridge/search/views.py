@@ -11,7 +11,11 @@ from clusterbridge.search.forms import request_from_query
 @require_GET
 def search_page(request: HttpRequest) -> HttpResponse:
     search_request = request_from_query(request.GET)
-    context: dict[str, object] = {"search_request": search_request, "error": None}
+    context: dict[str, object] = {
+        "search_request": search_request,
+        "error": None,
+        "active_filters": sum(len(values) for values in search_request.filters.values()),
+    }
     status = 200
     try:
         context["results"] = selectors.search(search_request)

@@ -107,6 +107,15 @@ def partner_list(request: HttpRequest, slug: str) -> HttpResponse:
         "missing_help": explain.missing_help(recommendations.missing if recommendations else []),
         "query": request.GET.urlencode(),
         "can_edit": request.user.has_perm("clusters.change_cluster_profile", cluster),
+        "active_filters": sum(
+            len(values)
+            for values in (
+                search.filters.countries,
+                search.filters.regions,
+                search.filters.fields,
+                search.filters.kinds,
+            )
+        ),
         **_choices(landscape.index, cluster.country),
     }
     return render(request, "matching/partners.html", context, status=400 if search.errors else 200)

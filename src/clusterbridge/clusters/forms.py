@@ -38,7 +38,10 @@ class ClusterProfileForm(forms.ModelForm):
     technology_fields = forms.ModelMultipleChoiceField(
         queryset=TechnologyField.objects.order_by("label_en"),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        # Checkboxes in a scrolling list: several are picked without Ctrl-click.
+        widget=forms.CheckboxSelectMultiple(
+            attrs={"class": "choice-list", "data-filter-label": _("Filter the fields by name")}
+        ),
         label=_("Technology fields"),
     )
     competences_offered = PhraseListField(

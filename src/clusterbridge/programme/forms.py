@@ -27,6 +27,18 @@ def country_choices(*, exclude: Sequence[str] = ()) -> list[tuple[str, str]]:
     return sorted(rows, key=lambda row: row[1].casefold())
 
 
+def choice_list(*, filter_label: str | Any) -> forms.CheckboxSelectMultiple:
+    """Checkboxes in a scrolling list, so several are picked without Ctrl-click, with a box
+    above that narrows the list by name (site.js). A group of choices becomes a labelled group
+    (Django's own template gives its name an orphan label); the widget keeps its type, which
+    `_form_fields.html` asks."""
+    widget = forms.CheckboxSelectMultiple(
+        attrs={"class": "choice-list", "data-filter-label": filter_label}
+    )
+    widget.template_name = "programme/widgets/choice_list.html"
+    return widget
+
+
 def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
@@ -42,7 +54,7 @@ class SketchForm(forms.Form):
     target_countries = forms.MultipleChoiceField(
         label=_("Target countries"),
         required=False,
-        help_text=_("Hold Ctrl (or Cmd) to choose several."),
+        widget=choice_list(filter_label=_("Filter the countries by name")),
     )
     target_regions = forms.CharField(
         label=_("Target regions"),
@@ -54,6 +66,7 @@ class SketchForm(forms.Form):
         label=_("Partner candidates"),
         required=False,
         help_text=_("Clusters abroad; matchmaking's suggestions come first."),
+        widget=choice_list(filter_label=_("Filter the clusters abroad by name")),
     )
 
     def __init__(
@@ -64,11 +77,7 @@ class SketchForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["target_countries"].choices = country_choices(exclude=["DE"])  # type: ignore[attr-defined]
-        self.fields["target_countries"].widget.attrs["size"] = 8
         self.fields["partner_candidates"].choices = partner_choices  # type: ignore[attr-defined]
-        self.fields["partner_candidates"].widget.attrs.update(
-            {"size": 8, "data-filter-label": _("Filter the clusters abroad by name")}
-        )
 
     def clean_target_regions(self) -> list[str]:
         return _lines(self.cleaned_data["target_regions"])
@@ -322,12 +331,15 @@ class ConceptForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
     )
-    target_countries = forms.MultipleChoiceField(label=_("Target countries"), required=False)
+    target_countries = forms.MultipleChoiceField(
+        label=_("Target countries"),
+        required=False,
+        widget=choice_list(filter_label=_("Filter the countries by name")),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["target_countries"].choices = country_choices(exclude=["DE"])  # type: ignore[attr-defined]
-        self.fields["target_countries"].widget.attrs["size"] = 6
 
 
 class OutlineForm(forms.Form):

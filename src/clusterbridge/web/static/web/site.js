@@ -12,6 +12,32 @@ document.addEventListener("DOMContentLoaded", () => {
   };
   wide.addEventListener("change", unfold);
   unfold();
+  // A box above a long list of checkboxes narrows it by name (ticked ones stay visible).
+  // Without JavaScript the whole list remains.
+  const fold = (text) => text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  document.querySelectorAll("div.choice-list").forEach((list, n) => {
+    const first = list.querySelector("input[data-filter-label]");
+    if (!first) return;
+    const input = document.createElement("input");
+    input.type = "search";
+    input.id = `choice-filter-${n}`;
+    input.autocomplete = "off";
+    input.setAttribute("aria-controls", list.id);
+    const label = document.createElement("label");
+    label.htmlFor = input.id;
+    label.textContent = first.dataset.filterLabel;
+    const wrapper = document.createElement("div");
+    wrapper.className = "choice-filter";
+    wrapper.append(label, input);
+    list.before(wrapper);
+    input.addEventListener("input", () => {
+      const needle = fold(input.value.trim());
+      for (const box of list.querySelectorAll("input[type=checkbox]")) {
+        const option = box.closest("label").parentElement;
+        option.hidden = Boolean(needle) && !box.checked && !fold(option.textContent).includes(needle);
+      }
+    });
+  });
   // htmx sends the CSRF token from the page with every request.
   document.body.addEventListener("htmx:configRequest", (event) => {
     const token = document.querySelector("input[name=csrfmiddlewaretoken]");

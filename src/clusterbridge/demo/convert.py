@@ -60,11 +60,11 @@ def _label_names(raw: dict[str, Any]) -> dict[str, str]:
         )
     if year := raw.get("round"):
         names[f"Internationalisation measure, round {year}"] = (
-            f"Internationalisierungsmaßnahme, Runde {year}"
+            f"Internationalisierung von Spitzenclustern, Runde {year}"
         )
     elif year := raw.get("round_inferred"):
         names[f"Internationalisation measure, round {year} (inferred)"] = (
-            f"Internationalisierungsmaßnahme, Runde {year} (erschlossen)"
+            f"Internationalisierung von Spitzenclustern, Runde {year} (erschlossen)"
         )
     return names
 

@@ -198,9 +198,14 @@ def measure_load() -> MeasureResult:
                 "international_partners_fund_themselves"
             ],
             "facts": {
+                # The published facts in German too, where the German page shows them.
+                "funder_de": raw["funder_de"],
+                "agency_de": raw["project_management_agency_de"],
                 "selection_steps": raw["selection_steps"],
+                "selection_steps_de": raw["selection_steps_de"],
                 "eligible_applicants": rules["eligible_applicants"],
                 "partner_requirements": rules["partner_requirements"],
+                "partner_requirements_de": rules["partner_requirements_de"],
                 "typical_rd_projects_per_cluster": rules["typical_rd_projects_per_cluster"],
                 "total_selected": raw["total_selected"],
                 "federal_support_since_2014_eur": raw[

@@ -67,3 +67,12 @@ def test_partner_facets_widen_within_and_narrow_across(
     html = client.get(f"/en/matching/leicht-de/?{query}").content.decode()
 
     assert sorted(_candidates(html)) == expected
+
+
+def test_partner_contact_button_reads_as_an_action_in_german(
+    client: Client, pair: dict[str, Cluster]
+) -> None:
+    html = client.get("/de/matching/leicht-de/").content.decode()
+
+    buttons = re.findall(r'<a class="button-small" href="[^"]+">([^<]+)<span', html)
+    assert set(buttons) == {"Kontakt aufnehmen"}

@@ -198,3 +198,23 @@ def test_german_translations_use_only_the_placeholders_of_their_message(po: Path
     ]
 
     assert broken == []
+
+
+def test_no_message_has_two_german_translations() -> None:
+    # Django merges the catalogues and the first one wins, so a word an app translates its own
+    # way ("Contact" as a button, not a heading) would silently read as the other catalogue's;
+    # such words need a context (pgettext) instead.
+    translations: dict[tuple[str | None, str], dict[str, str]] = {}
+    for po in CATALOGUES:
+        with po.open("rb") as handle:
+            for message in read_po(handle):
+                if message.id and _translated(message):
+                    msgid = message.id[0] if isinstance(message.id, tuple) else message.id
+                    where = str(po.relative_to(PACKAGE).parts[0])
+                    translations.setdefault((message.context, msgid), {})[where] = str(
+                        message.string
+                    )
+
+    conflicts = {key: found for key, found in translations.items() if len(set(found.values())) > 1}
+
+    assert conflicts == {}

@@ -9,7 +9,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
 from clusterbridge.clusters.enums import ClusterKind
@@ -154,5 +154,7 @@ def partner_csv(request: HttpRequest, slug: str) -> HttpResponse:
         )
     if not recommendations.matches and recommendations.missing:
         writer.writerow([])
-        writer.writerow([_("Note"), *explain.missing_help(recommendations.missing)])
+        writer.writerow(
+            [pgettext("CSV row", "Note"), *explain.missing_help(recommendations.missing)]
+        )
     return response

@@ -550,7 +550,7 @@ def competences_replace(*, cluster: Cluster, direction: Direction, phrases: Sequ
         if phrase and phrase not in cleaned:
             cleaned.append(phrase)
     errors = [
-        _("“%(start)s…” is longer than %(max)s characters.") % {"start": phrase[:40], "max": 200}
+        _("“%(start)s…” is longer than %(max)s characters") % {"start": phrase[:40], "max": 200}
         for phrase in cleaned
         if len(phrase) > 200
     ]

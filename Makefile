@@ -21,8 +21,8 @@ install: $(STAMP) messages
 
 # Translations are compiled with Babel (a dependency), so no system gettext is needed. The core
 # catalogue lives in src/clusterbridge/locale; an app with its own locale/ keeps its own catalogue.
-CATALOGUES := $(wildcard src/clusterbridge/locale src/clusterbridge/*/locale)
-APP_CATALOGUES := $(filter-out src/clusterbridge/locale,$(CATALOGUES))
+CATALOGUES := $(wildcard src/clusterbridge/locale src/clusterbridge/*/locale src/clusterbridge/accounts/allauth_locale)
+APP_CATALOGUES := $(filter-out src/clusterbridge/locale src/clusterbridge/accounts/allauth_locale,$(CATALOGUES))
 messages: $(STAMP)
 	@for dir in $(CATALOGUES); do \
 	  $(BIN)/pybabel compile --domain django --directory $$dir --statistics 2>&1 || exit 1; \

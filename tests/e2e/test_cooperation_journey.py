@@ -7,10 +7,11 @@ from typing import Any
 
 import pytest
 
+from clusterbridge.accounts.models import User
 from clusterbridge.clusters.enums import ClusterKind
 from clusterbridge.clusters.models import Cluster
 from clusterbridge.cooperation.models import ContactRequest, Partnership
-from tests.e2e.conftest import axe_violations
+from tests.e2e.conftest import axe_violations, log_in
 
 PASSWORD = "a-long-test-password"
 MESSAGE = (
@@ -44,15 +45,11 @@ def _accessible(page: Any) -> None:
 
 
 def _log_in(page: Any, base: str, username: str, next_path: str) -> None:
-    page.goto(f"{base}/en/accounts/login/?next={next_path}")
-    page.get_by_label("User name").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"**{next_path}")
+    log_in(page, base, User.objects.get(username=username).email, PASSWORD, next_path)
 
 
 def _log_out(page: Any) -> None:
-    page.get_by_role("button", name="Log out").click()
+    page.get_by_role("button", name="Sign out").click()
     page.wait_for_url("**/en/")
 
 

@@ -96,6 +96,13 @@ OPTIONS: tuple[Option, ...] = (
         "10",
         "How many contact requests one person may send to other clusters within a day.",
     ),
+    Option(
+        "COOPERATION_INVITE_UNCLAIMED",
+        "bool",
+        "false",
+        "When a contact request is held for a cluster without managers, mail its published "
+        "address an invitation to join (once while requests wait). Never on for the demo.",
+    ),
 )
 
 _BY_NAME = {option.name: option for option in OPTIONS}

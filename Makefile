@@ -40,7 +40,7 @@ run: install
 	DEBUG=$${DEBUG:-true} $(BIN)/clusterbridge migrate --no-input
 	DEBUG=$${DEBUG:-true} $(BIN)/clusterbridge demo --if-empty
 	DEBUG=$${DEBUG:-true} $(BIN)/clusterbridge reindex --if-empty
-	DEBUG=$${DEBUG:-true} $(BIN)/clusterbridge runserver 127.0.0.1:$(PORT)
+	DEBUG=$${DEBUG:-true} COOPERATION_INVITE_UNCLAIMED=false $(BIN)/clusterbridge runserver 127.0.0.1:$(PORT)
 
 # Debian's Chromium for the browser tests; Playwright never downloads a browser here.
 browser:

@@ -118,6 +118,13 @@ OPTIONS: tuple[Option, ...] = (
         "90",
         "How many days sign-ins and failed attempts (with the client address) are kept.",
     ),
+    Option(
+        "COOPERATION_INVITE_UNCLAIMED",
+        "bool",
+        "false",
+        "When a contact request is held for a cluster without managers, mail its published "
+        "address an invitation to join (once while requests wait). Never on for the demo.",
+    ),
 )
 
 _BY_NAME = {option.name: option for option in OPTIONS}

@@ -92,7 +92,9 @@ def test_claim_by_address_waits_for_the_link_then_approves(
     assert (claim.state, list(werft.managers.all())) == (State.APPROVED, [user])
     assert mailoutbox[-1].subject == "[clusterbridge] You now manage Werft Cluster"
     assert list(
-        AuditEntry.objects.filter(target_id=str(claim.pk)).values_list("action", flat=True)
+        AuditEntry.objects.filter(target_id=str(claim.pk))
+        .order_by("pk")
+        .values_list("action", flat=True)
     ) == ["accounts.claim.started", "accounts.claim.approved"]
 
 
@@ -337,3 +339,42 @@ def test_a_manager_removes_a_colleague_and_may_leave(
         "accounts.manager.removed",
         "accounts.manager.left",
     ]
+
+
+# --- held contact requests --------------------------------------------------------------------
+
+
+def test_approving_the_first_claim_delivers_held_contact_requests(
+    werft: Cluster,
+    make_cluster: Callable[..., Cluster],
+    make_user: Callable[..., User],
+    mailoutbox: list[Any],
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from clusterbridge.cooperation.models import ContactRequest
+    from clusterbridge.cooperation.services import contact_request_send
+
+    lyon = make_cluster(slug="lyon", country="FR", region="FR-ARA", city="Lyon")
+    sender = make_user(username="sophie")
+    lyon.managers.add(sender)
+    held = contact_request_send(
+        sender_cluster=lyon,
+        receiver_cluster=werft,
+        actor=sender,
+        topic="Ship recycling",
+        message="We would like to talk about recycling ships together.",
+    )
+    assert held.status == "held"
+    newcomer = make_user(username="neu", email="neu@werft.example")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        claims.claim_start(user=newcomer, cluster=werft, email="neu@werft.example", base_url=BASE)
+
+    held.refresh_from_db()
+    assert held.status == "open"
+    assert sorted(m.to[0] for m in mailoutbox) == [
+        "neu@werft.example",
+        "neu@werft.example",
+        "sophie@people.example",
+    ]
+    assert ContactRequest.objects.filter(status="held").count() == 0

@@ -97,8 +97,9 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
 
 def log_in(page: Any, base: str, email: str, password: str, next_path: str | None = None) -> None:
     """Signs in through the sign-in page, as a person would; waits for `next_path`."""
-    if page.get_by_role("button", name="Sign out").count():
-        page.get_by_role("button", name="Sign out").click()
+    sign_out = page.locator("form[action$='/logout/'] button")
+    if sign_out.count():
+        sign_out.click()
         page.wait_for_load_state()
     page.goto(f"{base}/en/accounts/login/" + (f"?next={next_path}" if next_path else ""))
     page.get_by_label("Email").fill(email)

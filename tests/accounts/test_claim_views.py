@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -167,3 +168,32 @@ def test_confirm_link_needs_a_post(
     assert list(werft.managers.all()) == []
     client.post(path)
     assert list(werft.managers.all()) == [user]
+
+
+def test_officer_decides_on_the_page_and_a_rejection_without_reason_keeps_the_claim(
+    werft: Cluster, make_user: Callable[..., User]
+) -> None:
+    officer = make_user(username="olga")
+    user_grant_role(user=officer, role=Role.PROGRAMME_OFFICER)
+    first = claims.claim_start(user=make_user(), cluster=werft, note="A.", base_url="http://t/")
+    second = claims.claim_start(user=make_user(), cluster=werft, note="B.", base_url="http://t/")
+    client = _client(officer)
+
+    listing = client.get("/en/accounts/claims/").content.decode()
+    refused = client.post(
+        f"/en/accounts/claims/{first.pk}/decide/", {f"claim-{first.pk}-decision": "reject"}
+    )
+    approved = client.post(
+        f"/en/accounts/claims/{second.pk}/decide/", {f"claim-{second.pk}-decision": "approve"}
+    )
+
+    # Each claim's form has its own field ids.
+    ids = re.findall(r'id="([^"]+)"', listing)
+    assert len(ids) == len(set(ids))
+    assert f"id_claim-{first.pk}-note" in ids
+    assert refused.status_code == 400
+    assert "Say why, so that the person knows what to do." in refused.content.decode()
+    assert approved.status_code == 302
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.state, second.state) == ("awaiting_review", "approved")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -109,9 +111,20 @@ def claim_queue(request: HttpRequest) -> HttpResponse:
     if not rules.is_claim_reviewer(_user(request)):
         raise PermissionDenied(_("Only programme officers and staff review claims."))
     queue = selectors.claims_to_review(_user(request))
-    return render(
-        request, "accounts/claims/queue.html", {"queue": queue, "form": ClaimDecisionForm()}
-    )
+    return render(request, "accounts/claims/queue.html", {"rows": _decision_rows(queue)})
+
+
+def _decision_rows(
+    queue: Iterable[ClusterClaim], failed: ClaimDecisionForm | None = None
+) -> list[tuple[ClusterClaim, ClaimDecisionForm]]:
+    """Each claim with its own decision form (prefixed, so field ids stay unique)."""
+    rows = []
+    for claim in queue:
+        form = ClaimDecisionForm(prefix=f"claim-{claim.pk}")
+        if failed is not None and failed.prefix == form.prefix:
+            form = failed
+        rows.append((claim, form))
+    return rows
 
 
 @login_required
@@ -121,7 +134,7 @@ def claim_decide(request: HttpRequest, pk: int) -> HttpResponse:
     if not rules.is_claim_reviewer(user):
         raise PermissionDenied(_("Only programme officers and staff review claims."))
     claim = get_object_or_404(selectors.claims_to_review(user), pk=pk)
-    form = ClaimDecisionForm(request.POST)
+    form = ClaimDecisionForm(request.POST, prefix=f"claim-{claim.pk}")
     if form.is_valid():
         try:
             claims.claim_decide(
@@ -136,9 +149,8 @@ def claim_decide(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The decision was saved and the person told."))
             return HttpResponseRedirect(reverse("accounts:claims"))
-    queue = selectors.claims_to_review(user)
-    context = {"queue": queue, "form": ClaimDecisionForm(), "failed": claim.pk, "failed_form": form}
-    return render(request, "accounts/claims/queue.html", context, status=400)
+    rows = _decision_rows(selectors.claims_to_review(user), failed=form)
+    return render(request, "accounts/claims/queue.html", {"rows": rows}, status=400)
 
 
 def _managers_context(request: HttpRequest, slug: str) -> dict[str, object]:

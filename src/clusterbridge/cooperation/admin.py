@@ -81,7 +81,12 @@ class MessageAdmin(admin.ModelAdmin):
 
     list_display = ("created_at", "partnership", "author", "author_cluster")
     search_fields = ("partnership__german_cluster__name", "partnership__partner_cluster__name")
-    list_select_related = ("partnership__german_cluster", "partnership__partner_cluster")
+    list_select_related = (
+        "partnership__german_cluster",
+        "partnership__partner_cluster",
+        "author",
+        "author_cluster",
+    )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

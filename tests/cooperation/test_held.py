@@ -96,7 +96,7 @@ def test_held_request_notice_is_translated(
     request = send(receiver_cluster=unclaimed)
 
     with translation.override("de"):
-        assert (request.notice, request.get_status_display()) == (NOTICE_DE, "vorgemerkt")
+        assert (request.notice, request.get_status_display()) == (NOTICE_DE, "wartet auf Beitritt")
 
 
 @pytest.mark.parametrize("reverse_direction", [False, True])

@@ -20,9 +20,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 PASSWORD = "a-long-newcomer-passphrase"
 WORDS = {
-    "en": {"held": "held", "accept": "Accept", "conversation": "Open the conversation",
+    "en": {"accept": "Accept", "conversation": "Open the conversation",
            "message": "Your message", "send": "Send message", "sent": "Your message was sent."},
-    "de": {"held": "vorgemerkt", "accept": "Annehmen", "conversation": "Zum Gespräch",
+    "de": {"accept": "Annehmen", "conversation": "Zum Gespräch",
            "message": "Ihre Nachricht", "send": "Nachricht senden",
            "sent": "Ihre Nachricht wurde gesendet."},
 }  # fmt: skip

@@ -560,7 +560,7 @@ def test_request_page_in_german_explains_the_held_request(
         _client(parties.manager_a).get(f"/de/cooperation/requests/{request.pk}/").content.decode()
     )
 
-    assert '<dd id="request-status">vorgemerkt</dd>' in html
+    assert '<dd id="request-status">wartet auf Beitritt</dd>' in html
     assert f'<p class="note" id="request-notice">{NOTICE_DE}</p>' in html
 
 

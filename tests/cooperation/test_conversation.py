@@ -14,10 +14,10 @@ from django.urls import reverse
 from django.utils import translation
 from freezegun import freeze_time
 
-from clusterbridge.accounts.models import User
+from clusterbridge.accounts.models import User, display_name
 from clusterbridge.audit.selectors import audit_entries
 from clusterbridge.cooperation import conversation, selectors, services
-from clusterbridge.cooperation.models import AddressSharing, Message, Partnership, person_name
+from clusterbridge.cooperation.models import AddressSharing, Message, Partnership
 from tests.cooperation.conftest import Parties
 
 pytestmark = pytest.mark.django_db
@@ -320,9 +320,9 @@ def test_person_name_falls_back_to_former_user(make_user: MakeUser) -> None:
     paused = make_user(username="paused", email="p@x.example", is_active=False)
     erased = make_user(username="erased", email="", is_active=False)
 
-    names = [person_name(user) for user in (named, plain, paused, erased, None)]
+    names = [display_name(user) for user in (named, plain, paused, erased, None)]
     with translation.override("de"):
-        german = person_name(None)
+        german = display_name(None)
 
     assert names == ["Anna Arendt", "bruno", "paused", "former user", "former user"]
     assert german == "ehemaliges Benutzerkonto"

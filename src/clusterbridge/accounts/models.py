@@ -6,6 +6,7 @@ import secrets
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from clusterbridge.accounts.enums import Role
 
@@ -36,10 +37,12 @@ class User(AbstractUser):
 
 
 def display_name(user: User | None) -> str:
-    """The name shown to others: the person's name, else their address, else "former user"."""
-    if user is None or user.deleted_at is not None:
-        return str(_("former user"))
-    return user.get_full_name() or user.email or user.username
+    """How a person is named to others: their full name or user name, or "former user" for an
+    account that is gone (deleted, or deactivated and stripped of its address). The one place
+    that decides it; never the e-mail address, which people share only when they agree."""
+    if user is None or user.deleted_at is not None or (not user.is_active and not user.email):
+        return str(pgettext("person", "former user"))
+    return user.get_full_name() or user.get_username()
 
 
 def _hash_token(raw: str) -> str:

@@ -11,13 +11,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from clusterbridge.accounts.models import User
+from clusterbridge.accounts.models import User, display_name
 from clusterbridge.audit.services import audit_record
 from clusterbridge.clusters.models import Cluster
 from clusterbridge.cooperation import selectors, validators
 from clusterbridge.cooperation.enums import PartnershipStage
 from clusterbridge.cooperation.mail import mail_after_commit, managers_recipients
-from clusterbridge.cooperation.models import AddressSharing, Message, Partnership, person_name
+from clusterbridge.cooperation.models import AddressSharing, Message, Partnership
 
 
 def _side_of(actor: User, partnership: Partnership) -> Cluster | None:
@@ -74,7 +74,7 @@ def message_post(
         context={
             "pk": current.pk,
             "base_url": base_url,
-            "author": person_name(actor),
+            "author": display_name(actor),
             "author_side": side.name if side is not None else "clusterbridge",
             "german_cluster": current.german_cluster.name,
             "partner_cluster": current.partner_cluster.name,

@@ -11,8 +11,8 @@ from django.db.models.functions import Greatest, Least
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext
 
+from clusterbridge.accounts.models import display_name
 from clusterbridge.clusters.models import Cluster
 from clusterbridge.cooperation import validators
 from clusterbridge.cooperation.enums import (
@@ -23,17 +23,7 @@ from clusterbridge.cooperation.enums import (
 )
 
 if TYPE_CHECKING:
-    from clusterbridge.accounts.models import User
-
-
-def person_name(user: User | None) -> str:
-    """How a person is named beside what they did: their full name or user name, or "former
-    user" for an account that is gone (deleted, or deactivated and stripped of its address).
-    The one place that decides it; templates use the `person_name` filter, mails and the API
-    call this."""
-    if user is None or (not user.is_active and not user.email):
-        return pgettext("person", "former user")
-    return user.get_full_name() or user.get_username()
+    pass
 
 
 class Partnership(models.Model):
@@ -305,7 +295,7 @@ class Message(models.Model):
 
     @property
     def author_name(self) -> str:
-        return person_name(self.author)
+        return display_name(self.author)
 
 
 class AddressSharing(models.Model):

@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from clusterbridge.accounts.models import User
+from clusterbridge.accounts.models import User, display_name
 from clusterbridge.audit.services import audit_record, changes_between
 from clusterbridge.clusters.models import Cluster
 from clusterbridge.cooperation import selectors, validators
@@ -39,7 +39,6 @@ from clusterbridge.cooperation.models import (
     Partnership,
     PartnershipStageChange,
     ProjectIdea,
-    person_name,
 )
 
 # How many contact requests one person may send within a day (all their clusters together);
@@ -227,7 +226,7 @@ def _mail_request(request: ContactRequest, *, recipients: list[Recipient], base_
             "base_url": base_url,
             "sender_cluster": request.sender_cluster.name,
             "receiver_cluster": request.receiver_cluster.name,
-            "sender_name": person_name(sender),
+            "sender_name": display_name(sender),
             "topic": request.topic,
             "message": request.message,
         },
@@ -344,7 +343,7 @@ def _answer_mail(request: ContactRequest, *, template: str, base_url: str, actor
             "base_url": base_url,
             "sender_cluster": request.sender_cluster.name,
             "receiver_cluster": request.receiver_cluster.name,
-            "answered_by": person_name(actor),
+            "answered_by": display_name(actor),
             "topic": request.topic,
             "reply": request.reply,
         },

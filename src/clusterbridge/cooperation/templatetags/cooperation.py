@@ -8,17 +8,16 @@ from django.contrib.auth.models import AnonymousUser
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
-from clusterbridge.accounts.models import User
+from clusterbridge.accounts.models import User, display_name
 from clusterbridge.clusters.models import Cluster
 from clusterbridge.cooperation import selectors
-from clusterbridge.cooperation.models import person_name as _person_name
 
 register = template.Library()
 
 
 @register.filter
 def person_name(user: User | None) -> str:
-    return _person_name(user)
+    return display_name(user)
 
 
 @register.simple_tag(takes_context=True)

@@ -75,3 +75,28 @@ def test_dashboard_needs_a_sign_in(client: Client) -> None:
     response = client.get("/en/accounts/dashboard/")
 
     assert response["Location"] == "/en/accounts/login/?next=/en/accounts/dashboard/"
+
+
+def test_manager_sees_the_latest_messages_of_their_conversations(
+    make_cluster: Callable[..., Cluster], make_user: Callable[..., User]
+) -> None:
+    from clusterbridge.cooperation.conversation import message_post
+    from clusterbridge.cooperation.services import contact_request_accept, contact_request_send
+
+    werft = make_cluster(slug="werft", name="Werft Cluster")
+    lyon = make_cluster(slug="lyon", name="Lyon Maritime", country="FR", region="FR-ARA")
+    anna, sophie, stranger = make_user(), make_user(), make_user()
+    werft.managers.add(anna)
+    lyon.managers.add(sophie)
+    request = contact_request_send(
+        sender_cluster=werft,
+        receiver_cluster=lyon,
+        actor=anna,
+        topic="Ship recycling",
+        message="Shall we recycle ships together in a joint project?",
+    )
+    partnership = contact_request_accept(contact_request=request, actor=sophie)
+    message_post(partnership=partnership, actor=sophie, body="Bonjour, next week?")
+
+    assert "Bonjour, next week?" in _page(anna)
+    assert "Bonjour, next week?" not in _page(stranger)

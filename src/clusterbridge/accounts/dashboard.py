@@ -12,7 +12,7 @@ from clusterbridge.accounts.models import ClusterClaim, User
 from clusterbridge.clusters.models import Cluster
 from clusterbridge.clusters.selectors import clusters_editable_by
 from clusterbridge.cooperation import selectors as cooperation
-from clusterbridge.cooperation.models import ContactRequest, Partnership
+from clusterbridge.cooperation.models import ContactRequest, Message, Partnership
 from clusterbridge.matching.selectors import PanelEntry, profile_panel
 from clusterbridge.programme import selectors as programme
 from clusterbridge.programme.enums import ApplicationState
@@ -27,6 +27,7 @@ class ManagerView:
     received: list[ContactRequest]
     sent: list[ContactRequest]
     partnerships: list[Partnership]
+    messages: list[Message]
     applications: list[Application]
     recommended: list[tuple[Cluster, list[PanelEntry]]]
 
@@ -70,6 +71,7 @@ def _manager_view(user: User, clusters: list[Cluster]) -> ManagerView:
         received=inbox.received[:LIST_SIZE],
         sent=inbox.sent[:LIST_SIZE],
         partnerships=partnerships,
+        messages=cooperation.latest_messages_for(user),
         applications=list(programme.applications_of_applicant(user)[:LIST_SIZE]),
         recommended=[(c, list(profile_panel(cluster=c).partners[:3])) for c in clusters[:3]],
     )

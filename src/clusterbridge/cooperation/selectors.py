@@ -308,3 +308,23 @@ def address_sharing_of(partnership: Partnership) -> list[SideSharing]:
             SideSharing(cluster=cluster, sharing=rows.get(cluster.pk), addresses=addresses)
         )
     return sides
+
+
+def latest_messages_for(user: AnyUser, *, limit: int = 5) -> list[Message]:
+    """The newest messages in the conversations of the clusters `user` manages (the dashboard's
+    list); administrators' own view of every conversation is not meant here."""
+    ids = managed_cluster_ids(user)
+    if not ids:
+        return []
+    return list(
+        Message.objects.filter(
+            Q(partnership__german_cluster__in=ids) | Q(partnership__partner_cluster__in=ids)
+        )
+        .select_related(
+            "author",
+            "author_cluster",
+            "partnership__german_cluster",
+            "partnership__partner_cluster",
+        )
+        .order_by("-created_at", "-pk")[:limit]
+    )

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import connection
 from django.http import (
     HttpRequest,
@@ -10,10 +11,11 @@ from django.http import (
 )
 from django.shortcuts import render
 from django.templatetags.static import static
-from django.utils.translation import get_language_from_request
+from django.utils.translation import get_language, get_language_from_request
 from django.views.decorators.http import require_GET
 
 from clusterbridge.clusters.selectors import landscape_counts
+from clusterbridge.web import legal, selectors
 
 
 def root_redirect(request: HttpRequest) -> HttpResponse:
@@ -22,14 +24,44 @@ def root_redirect(request: HttpRequest) -> HttpResponse:
     return HttpResponseRedirect(f"/{language}/")
 
 
+HOME_LIST_LENGTH = 5
+
+
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/home.html", {"counts": landscape_counts()})
+    context = {
+        "counts": landscape_counts(),
+        "partnerships": selectors.latest_partnerships(limit=HOME_LIST_LENGTH),
+        "profile_changes": selectors.latest_profile_changes(limit=HOME_LIST_LENGTH),
+        # Sign-up is on its way in accounts; the path is fixed, so link it without reversing.
+        "signup_url": f"/{get_language()}/accounts/signup/",
+        # Two more blocks of "what is new" render once their context is here: `recently_claimed`
+        # from accounts' recently_claimed_clusters(limit) when claims land, and `open_calls`
+        # when calls for proposals arrive with the content app.
+    }
+    return render(request, "web/home.html", context)
 
 
 @require_GET
 def about(request: HttpRequest) -> HttpResponse:
     return render(request, "web/about.html")
+
+
+@require_GET
+def imprint(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/imprint.html", {"details": legal.operator_details()})
+
+
+@require_GET
+def privacy(request: HttpRequest) -> HttpResponse:
+    context = {
+        "operator_name": legal.operator_detail("OPERATOR_NAME"),
+        "operator_address": legal.operator_detail("OPERATOR_ADDRESS"),
+        "contact": legal.data_protection_contact(),
+        "cookies": legal.cookies(),
+        "sign_in_log_days": settings.SIGN_IN_LOG_DAYS,
+    }
+    return render(request, "web/privacy.html", context)
 
 
 @require_GET

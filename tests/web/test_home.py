@@ -161,11 +161,36 @@ def test_home_query_count_does_not_grow_with_partnerships_and_clusters(
     for n in range(count):
         open_partnership(f"Partner {n}")
 
-    # Counts (2), partnerships with both clusters (1), profiles (1) and their fields (1).
-    with django_assert_num_queries(5):
-        response = client.get("/en/")
+    # Counts (2), partnerships with both clusters (1), which profiles are newest (1), those
+    # profiles (1) and their fields (1); then the counts and the newest ids come from the cache.
+    with django_assert_num_queries(6):
+        cold = client.get("/en/")
+    with django_assert_num_queries(3):
+        warm = client.get("/en/")
 
-    assert len(_partnership_links(response.content.decode())) == count
+    cold_html, warm_html = cold.content.decode(), warm.content.decode()
+    assert len(_partnership_links(cold_html)) == count
+    assert (_partnership_links(warm_html), _profile_links(warm_html)) == (
+        _partnership_links(cold_html),
+        _profile_links(cold_html),
+    )
+
+
+def test_home_shows_a_new_profile_once_its_write_has_committed(
+    client: Client,
+    make_cluster: Callable[..., Cluster],
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    make_cluster(name="First Cluster")
+    client.get("/en/")  # fills the cache
+
+    with django_capture_on_commit_callbacks(execute=True):
+        make_cluster(name="Second Cluster")
+
+    assert _profile_links(client.get("/en/").content.decode()) == [
+        "Second Cluster",
+        "First Cluster",
+    ]
 
 
 def test_home_how_it_works_links_each_role_to_existing_pages(client: Client) -> None:

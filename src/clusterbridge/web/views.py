@@ -14,7 +14,6 @@ from django.templatetags.static import static
 from django.utils.translation import get_language, get_language_from_request
 from django.views.decorators.http import require_GET
 
-from clusterbridge.clusters.selectors import landscape_counts
 from clusterbridge.web import legal, selectors
 
 
@@ -30,7 +29,7 @@ HOME_LIST_LENGTH = 5
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     context = {
-        "counts": landscape_counts(),
+        "counts": selectors.home_counts(),
         "partnerships": selectors.latest_partnerships(limit=HOME_LIST_LENGTH),
         "profile_changes": selectors.latest_profile_changes(limit=HOME_LIST_LENGTH),
         # Sign-up is on its way in accounts; the path is fixed, so link it without reversing.

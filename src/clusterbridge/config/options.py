@@ -112,6 +112,37 @@ OPTIONS: tuple[Option, ...] = (
         "Number of your own proxies in front of the app; with 1 or more, the client address is "
         "read from `X-Forwarded-For` at that position (ignored when the header above is set).",
     ),
+    # The operator's details for the imprint and privacy pages; `check --deploy` names the
+    # required ones that are still empty.
+    Option("OPERATOR_NAME", "str", "", "Name of the person or organisation running the site."),
+    Option(
+        "OPERATOR_ADDRESS",
+        "str",
+        "",
+        "The operator's postal address; separate lines with `;`.",
+    ),
+    Option("OPERATOR_EMAIL", "str", "", "The operator's contact e-mail address."),
+    Option("OPERATOR_PHONE", "str", "", "The operator's telephone number (optional)."),
+    Option(
+        "OPERATOR_REPRESENTATIVE",
+        "str",
+        "",
+        "Who represents the operator if it is an organisation, e.g. its managing director.",
+    ),
+    Option(
+        "OPERATOR_REGISTER",
+        "str",
+        "",
+        "Register court and number, e.g. `Amtsgericht Berlin-Charlottenburg, HRB 12345` (if any).",
+    ),
+    Option("OPERATOR_VAT_ID", "str", "", "The operator's VAT identification number (if any)."),
+    Option(
+        "DATA_PROTECTION_CONTACT",
+        "str",
+        "",
+        "Whom to ask about personal data (e.g. the data protection officer's address); "
+        "empty uses OPERATOR_EMAIL.",
+    ),
     Option(
         "SIGN_IN_LOG_DAYS",
         "int",

@@ -162,10 +162,11 @@ def test_home_query_count_does_not_grow_with_partnerships_and_clusters(
         open_partnership(f"Partner {n}")
 
     # Counts (2), partnerships with both clusters (1), which profiles are newest (1), those
-    # profiles (1) and their fields (1); then the counts and the newest ids come from the cache.
-    with django_assert_num_queries(6):
+    # profiles (1) and their fields (1), the profiles claimed last (1); then the counts and the
+    # newest ids come from the cache.
+    with django_assert_num_queries(7):
         cold = client.get("/en/")
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         warm = client.get("/en/")
 
     cold_html, warm_html = cold.content.decode(), warm.content.decode()
@@ -263,3 +264,18 @@ def test_home_blocks_for_claims_and_calls_render_only_with_their_context(
         ("/en/calls/1/", "Photonics call 2026")
     ]
     assert 'Deadline: <time datetime="2026-03-31">March 31, 2026</time>' in calls
+
+
+def test_home_lists_profiles_claimed_by_their_managers(
+    client: Client, make_cluster: Callable[..., Any], make_user: Callable[..., Any]
+) -> None:
+    from clusterbridge.accounts import claims
+
+    cluster = make_cluster(slug="werft", name="Werft Cluster", website="https://werft.example")
+    user = make_user(username="lena", email="lena@werft.example")
+    claims.claim_start(user=user, cluster=cluster, email="lena@werft.example", base_url="http://t/")
+
+    html = client.get("/en/").content.decode()
+
+    claimed = html.split('id="new-claims"', 1)[1].split("</section>", 1)[0]
+    assert re.findall(r'<a href="([^"]+)">', claimed) == ["/en/clusters/werft/"]

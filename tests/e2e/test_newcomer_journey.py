@@ -12,7 +12,7 @@ import pytest
 from clusterbridge.accounts.models import User
 from clusterbridge.accounts.outbox import BACKEND
 from clusterbridge.clusters.enums import ClusterKind
-from clusterbridge.cooperation.models import ContactRequest, Message
+from clusterbridge.cooperation.models import ContactRequest, Message, Partnership
 from clusterbridge.cooperation.services import contact_request_send
 from tests.e2e.conftest import axe_violations
 
@@ -140,8 +140,12 @@ def test_newcomer_signs_up_claims_and_answers_the_waiting_request(
         "Hello Sophie, shall we meet in Lyon?"
     ]
 
-    # The dashboard shows the partnership.
+    # The dashboard shows the partnership and the message.
     page.goto(f"{base}/{lang}/accounts/dashboard/")
-    assert page.locator("main a[href*='/cooperation/partnerships/']").count() == 1
+    partnership = Partnership.objects.get()
+    detail = f"/{lang}/cooperation/partnerships/{partnership.pk}/"
+    assert page.locator(f"main a[href='{detail}']").count() == 1
+    assert page.locator(f"main a[href='{detail}conversation/']").count() == 1
+    assert page.get_by_text("Hello Sophie, shall we meet in Lyon?").is_visible()
     _accessible(page)
     assert page.js_errors == []

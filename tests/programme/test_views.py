@@ -535,6 +535,24 @@ def test_assignment_by_hand_of_a_conflicted_juror_is_refused_with_the_rule(
     assert submitted.assignments.count() == 0
 
 
+def test_assignment_page_of_a_round_without_criteria_says_so_and_refuses(
+    unprepared: Application, officer: User, juror: User
+) -> None:
+    url = f"/en/programme/office/rounds/{unprepared.round.year}/assignments/"
+    rule = "This round has no review criteria yet: add criteria before assigning jurors."
+
+    page = _text(_client(officer).get(url))
+    refused = _client(officer).post(url, {"apply": "1", "pair": [f"{unprepared.pk}:{juror.pk}"]})
+    german = _text(_client(officer).get(url.replace("/en/", "/de/")))
+
+    assert rule in page
+    assert 'name="apply"' not in page
+    assert refused.status_code == 400
+    assert rule in _text(refused)
+    assert "Diese Runde hat noch keine Bewertungskriterien" in german
+    assert unprepared.assignments.count() == 0
+
+
 def test_selection_board_ranks_and_decides_in_a_batch(
     reviewed: Application, officer: User, juror: User
 ) -> None:

@@ -114,6 +114,14 @@ def round_selected_clusters(*, round: Round) -> QuerySet[Application]:
     )
 
 
+def round_review_blocker(*, round: Round) -> str | None:
+    """Why jurors cannot be assigned in `round` yet, or None: a review scores the round's
+    criteria, so a round without criteria has nothing to review against."""
+    if not round.criteria.exists():
+        return _("This round has no review criteria yet: add criteria before assigning jurors.")
+    return None
+
+
 # Conflicts of interest -----------------------------------------------------------------------
 
 

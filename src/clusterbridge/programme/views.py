@@ -808,6 +808,7 @@ def assignments(request: HttpRequest, year: int) -> HttpResponse:
         "errors": errors,
         "per_application": per_application,
         "submitted_count": len(submitted),
+        "blocker": selectors.round_review_blocker(round=round),
     }
     return render(
         request,

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import template
 
+from clusterbridge.programme import figures
 from clusterbridge.programme.enums import audit_action_label
+from clusterbridge.programme.models import Application
 from clusterbridge.taxonomy.geo import country_name, is_country
 
 register = template.Library()
@@ -20,3 +24,9 @@ def country(code: str) -> str:
 def audit_label(action: str) -> str:
     """The audit action as a sentence in the reader's language."""
     return str(audit_action_label(action))
+
+
+@register.filter
+def requested_eur(application: Application) -> Decimal | None:
+    """The application's planned budget in all, None where none is recorded."""
+    return figures.application_requested_eur(application)

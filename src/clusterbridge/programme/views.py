@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from clusterbridge.accounts.models import User
+from clusterbridge.audit.messages import describe
 from clusterbridge.audit.selectors import audit_entries
 from clusterbridge.clusters.models import Cluster
 from clusterbridge.programme import figures, gantt, selectors, services
@@ -1011,7 +1012,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     entries = audit_entries(action_prefix="programme.").order_by("-created_at", "-id")
     window = list(entries[(page - 1) * AUDIT_PAGE : page * AUDIT_PAGE + 1])
     context = {
-        "entries": window[:AUDIT_PAGE],
+        "lines": describe(window[:AUDIT_PAGE]),
         "page": page,
         "has_next": len(window) > AUDIT_PAGE,
     }

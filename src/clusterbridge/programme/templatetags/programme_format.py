@@ -7,7 +7,6 @@ from decimal import Decimal
 from django import template
 
 from clusterbridge.programme import figures
-from clusterbridge.programme.enums import audit_action_label
 from clusterbridge.programme.models import Application
 from clusterbridge.taxonomy.geo import country_name, is_country
 
@@ -18,12 +17,6 @@ register = template.Library()
 def country(code: str) -> str:
     """A country's name in the current language (the code itself when unknown)."""
     return country_name(code) if code and is_country(code) else code
-
-
-@register.filter
-def audit_label(action: str) -> str:
-    """The audit action as a sentence in the reader's language."""
-    return str(audit_action_label(action))
 
 
 @register.filter

@@ -4,26 +4,35 @@ left over, and the cooperation's entries read as sentences in both languages too
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.apps import apps
 from django.utils import translation
 
 import clusterbridge
+from clusterbridge.accounts import claims
+from clusterbridge.accounts.enums import Role
 from clusterbridge.accounts.models import User
+from clusterbridge.accounts.services import user_grant_role
 from clusterbridge.audit.messages import describe
 from clusterbridge.audit.selectors import audit_entries
 from clusterbridge.audit.sentences import SENTENCES
 from clusterbridge.clusters.enums import ClusterKind
 from clusterbridge.clusters.models import Cluster
+from clusterbridge.cooperation import conversation
 from clusterbridge.cooperation import services as cooperation
 from clusterbridge.cooperation.enums import PartnershipStage
 from clusterbridge.programme import services as programme
 from clusterbridge.programme.enums import OutlineState
 
 SRC = Path(clusterbridge.__file__).parent
+APP_LABELS = sorted(
+    config.label for config in apps.get_app_configs() if config.name.startswith("clusterbridge.")
+)
 # Actions named by an f-string, and the values their placeholder takes.
 TEMPLATED = {
     "programme.application.": {to.value for _from, to in programme.TRANSITIONS},
@@ -47,10 +56,16 @@ def _names(node: ast.expr) -> Iterator[str]:
 
 
 def _written_actions() -> set[str]:
-    """Every dotted action name passed as `action=` anywhere in src."""
+    """Every dotted action name passed as `action=` anywhere in src, and every string in src
+    shaped like one ("<app>.<entity>.<verb>"), which catches names kept in a variable first."""
+    shaped = re.compile(rf"^({'|'.join(APP_LABELS)})\.[a-z_]+\.[a-z_]+$")
     found: set[str] = set()
     for path in SRC.rglob("*.py"):
+        if path.parent.name == "audit":
+            continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                found.update([node.value] if shaped.match(node.value) else [])
             if not isinstance(node, ast.Call):
                 continue
             for keyword in node.keywords:
@@ -67,7 +82,11 @@ def test_every_action_written_in_src_has_a_sentence_and_no_sentence_is_left_over
     }
 
     assert templated == set(TEMPLATED)
-    assert {"programme.round.updated", "cooperation.partnership.moved"} <= actions
+    assert {
+        "programme.round.updated",
+        "cooperation.partnership.moved",
+        "accounts.manager.left",
+    } <= actions
     assert sorted(actions - set(SENTENCES)) == []
     assert sorted(set(SENTENCES) - actions) == []
 
@@ -160,3 +179,59 @@ def test_back_office_shows_an_entry_with_its_sentence(
         "Anna Albers sent a contact request from Alpha Cluster to Bravo Pôle: "
         "“Carbon fibre recycling”." in page
     )
+
+
+@pytest.mark.django_db
+def test_account_and_conversation_entries_read_as_sentences(
+    partners: Any, make_user: Callable[..., User]
+) -> None:
+    german, french, anna, bruno = partners
+    officer = make_user(username="olga", first_name="Olga", last_name="Officer")
+    user_grant_role(user=officer, role=Role.PROGRAMME_OFFICER)
+    carla = make_user(username="carla", first_name="Carla", last_name="Crane")
+    claim = claims.claim_start(
+        user=carla, cluster=german, note="I run the cluster's office.", base_url=""
+    )
+    claims.claim_decide(claim=claim, actor=officer, approve=True, note="Known", base_url="")
+    claims.manager_invite(cluster=german, email="dora@alpha.example", actor=anna, base_url="")
+    claims.manager_remove(cluster=german, manager=carla, actor=anna, base_url="")
+    request = cooperation.contact_request_send(
+        sender_cluster=german,
+        receiver_cluster=french,
+        actor=anna,
+        topic="Carbon fibre recycling",
+        message="We would like to explore joint projects on carbon fibre recycling.",
+    )
+    partnership = cooperation.contact_request_accept(contact_request=request, actor=bruno)
+    conversation.message_post(partnership=partnership, actor=anna, body="Shall we meet?")
+    conversation.address_sharing_set(
+        partnership=partnership, cluster=german, actor=anna, share=True
+    )
+
+    with translation.override("en"):
+        english = [line.sentence for line in describe(audit_entries().order_by("id"))]
+    with translation.override("de"):
+        german_lines = [line.sentence for line in describe(audit_entries().order_by("id"))]
+
+    assert english == [
+        "Carla Crane asked to manage Alpha Cluster; proof: review by the programme office.",
+        "Olga Officer approved the request of Carla Crane to manage Alpha Cluster; "
+        "proof: review by the programme office.",
+        "Anna Albers invited dora@alpha.example to manage Alpha Cluster.",
+        "Anna Albers removed Carla Crane from the management of Alpha Cluster.",
+        "Anna Albers sent a contact request from Alpha Cluster to Bravo Pôle: "
+        "“Carbon fibre recycling”.",
+        "Bruno Blanc opened the partnership Alpha Cluster / Bravo Pôle in the stage “in talks”.",
+        "Bruno Blanc accepted the contact request Alpha Cluster → Bravo Pôle: "
+        "Carbon fibre recycling.",
+        "Anna Albers wrote a message of 14 characters in the partnership "
+        "Alpha Cluster / Bravo Pôle.",
+        "Anna Albers agreed that Alpha Cluster shares its managers' e-mail addresses in the "
+        "partnership Alpha Cluster / Bravo Pôle.",
+    ]
+    assert german_lines[:2] == [
+        "Carla Crane hat angefragt, Alpha Cluster zu verwalten; "
+        "Nachweis: Prüfung durch das Programmbüro.",
+        "Olga Officer hat die Anfrage von Carla Crane, Alpha Cluster zu verwalten, bestätigt; "
+        "Nachweis: Prüfung durch das Programmbüro.",
+    ]

@@ -25,7 +25,7 @@ from django.utils import formats
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from clusterbridge.accounts.models import User
+from clusterbridge.accounts.models import User, display_name
 from clusterbridge.audit.models import AuditEntry
 from clusterbridge.audit.sentences import (
     BOOL,
@@ -280,9 +280,14 @@ def _row(row: Any, key: Key, lookups: _Lookups) -> str:
 # Sentences -------------------------------------------------------------------------------------
 
 
+def _name(row: Any) -> str:
+    """A row as the reader knows it; a person as they are named to others."""
+    return display_name(row) if isinstance(row, User) else str(row)
+
+
 def _actor(entry: AuditEntry) -> str:
     if entry.actor is not None:
-        return entry.actor.get_full_name() or entry.actor.get_username()
+        return display_name(entry.actor)
     return entry.actor_name or _("The system")
 
 
@@ -296,7 +301,7 @@ def _target_values(entry: AuditEntry, sentence: Sentence, lookups: _Lookups) -> 
         for part in path.split(".") if target is not None else ():
             value = getattr(value, part)
         values[name] = (
-            entry.target_label if target is None else str(value() if callable(value) else value)
+            entry.target_label if target is None else _name(value() if callable(value) else value)
         )
     return values
 
@@ -449,9 +454,9 @@ def _lookups(entries: Sequence[AuditEntry]) -> _Lookups:
             **{f"{by}__in": sorted(values)}
         )
         names = lookups.refs.setdefault((label, by), {})
-        names.update({str(getattr(row, by)): str(row) for row in rows})
+        names.update({str(getattr(row, by)): _name(row) for row in rows})
     for user in User.objects.filter(username__in=usernames):
-        lookups.users[user.get_username()] = user.get_full_name() or user.get_username()
+        lookups.users[user.get_username()] = display_name(user)
     for label, ids in targets.items():
         target_model = _model(label)
         if target_model is None:

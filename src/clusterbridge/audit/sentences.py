@@ -80,6 +80,9 @@ _STATUS = {"status": Key(kind=HIDDEN)}
 _GRANT = {"grant": "grant"}
 _GRANT_RELATED = ("grant__application__cluster", "grant__application__round")
 _CLUSTER = Key(kind=REF, model="clusters.cluster", by="slug")
+_PARTNERSHIP = Key(
+    kind=REF, model="cooperation.partnership", related=("german_cluster", "partner_cluster")
+)
 
 
 def _phase_plan(label: Text) -> Key:
@@ -330,7 +333,84 @@ SENTENCES: dict[str, Sentence] = {
         pairs=True,
         keys=_STATUS,
     ),
+    # Accounts: claims, managers, accounts
+    "accounts.claim.started": Sentence(
+        text=_("%(actor)s asked to manage %(cluster)s; proof: %(route)s."),
+        target={"cluster": "cluster"},
+        related=("cluster",),
+    ),
+    "accounts.claim.approved": Sentence(
+        text=_(
+            "%(actor)s approved the request of %(person)s to manage %(cluster)s; proof: %(route)s."
+        ),
+        target={"cluster": "cluster"},
+        related=("cluster",),
+        keys={"person": Key(kind=REF, model="accounts.user")},
+    ),
+    "accounts.claim.rejected": Sentence(
+        text=_("%(actor)s rejected the request of %(person)s to manage %(cluster)s."),
+        target={"cluster": "cluster", "person": "user"},
+        related=("cluster", "user"),
+    ),
+    "accounts.claim.withdrawn": Sentence(
+        text=_("%(actor)s withdrew the request to manage %(cluster)s."),
+        target={"cluster": "cluster"},
+        related=("cluster",),
+    ),
+    "accounts.manager.invited": Sentence(
+        text=_("%(actor)s invited %(email)s to manage %(cluster)s."),
+        target={"cluster": "cluster"},
+        related=("cluster",),
+    ),
+    "accounts.manager.joined": Sentence(
+        text=_("%(actor)s joined the management of %(cluster)s."),
+        target={"cluster": "cluster"},
+        related=("cluster",),
+    ),
+    "accounts.manager.left": Sentence(
+        text=_("%(actor)s left the management of %(target)s."),
+        keys={"manager": Key(kind=HIDDEN)},
+    ),
+    "accounts.manager.removed": Sentence(
+        text=_("%(actor)s removed %(manager)s from the management of %(target)s."),
+        keys={"manager": Key(kind=REF, model="accounts.user")},
+    ),
+    # Who the account was is gone with it; the log keeps that it was deleted.
+    "accounts.user.deleted": Sentence(text=_("%(actor)s deleted an account.")),
     # Cooperation
+    "cooperation.contact_request.held": Sentence(
+        text=_(
+            "%(actor)s sent a contact request from %(from)s to %(to)s: “%(topic)s”; it waits "
+            "until %(to)s has a manager."
+        ),
+        keys={"from": _CLUSTER, "to": _CLUSTER},
+    ),
+    "cooperation.contact_request.delivered": Sentence(
+        text=_("%(actor)s delivered the waiting contact request %(target)s."),
+        pairs=True,
+        keys=_STATUS,
+    ),
+    "cooperation.message.posted": Sentence(
+        text=_(
+            "%(actor)s wrote a message of %(characters)s characters in the partnership "
+            "%(partnership)s."
+        ),
+        keys={"partnership": _PARTNERSHIP, "characters": Key(kind=NUMBER)},
+    ),
+    "cooperation.partnership.addresses_shared": Sentence(
+        text=_(
+            "%(actor)s agreed that %(cluster)s shares its managers' e-mail addresses in the "
+            "partnership %(target)s."
+        ),
+        keys={"cluster": _CLUSTER, "share": Key(kind=HIDDEN)},
+    ),
+    "cooperation.partnership.addresses_unshared": Sentence(
+        text=_(
+            "%(actor)s withdrew the agreement that %(cluster)s shares its managers' e-mail "
+            "addresses in the partnership %(target)s."
+        ),
+        keys={"cluster": _CLUSTER, "share": Key(kind=HIDDEN)},
+    ),
     "cooperation.contact_request.sent": Sentence(
         text=_("%(actor)s sent a contact request from %(from)s to %(to)s: “%(topic)s”."),
         keys={"from": _CLUSTER, "to": _CLUSTER},
@@ -361,13 +441,7 @@ SENTENCES: dict[str, Sentence] = {
         text=_(
             "%(actor)s proposed the project idea “%(title)s” in the partnership %(partnership)s."
         ),
-        keys={
-            "partnership": Key(
-                kind=REF,
-                model="cooperation.partnership",
-                related=("german_cluster", "partner_cluster"),
-            )
-        },
+        keys={"partnership": _PARTNERSHIP},
     ),
     "cooperation.project_idea.updated": Sentence(
         text=_("%(actor)s revised the project idea “%(target)s”."),

@@ -67,8 +67,10 @@ OPTIONS: tuple[Option, ...] = (
     Option(
         "EMAIL_URL",
         "str",
-        "console:",
-        "Outgoing mail: `console:` prints mails, `smtp://user:pass@host:587?tls=1` sends them.",
+        "",
+        "Outgoing mail: `smtp://user:pass@host:587?tls=1` sends them, `console:` prints them, "
+        "`outbox:` keeps them for the outbox page (`/en/accounts/outbox/`, DEBUG only). "
+        "Empty: `outbox:` when DEBUG, else `console:`.",
     ),
     Option(
         "DEFAULT_FROM_EMAIL",
@@ -95,6 +97,33 @@ OPTIONS: tuple[Option, ...] = (
         "int",
         "10",
         "How many contact requests one person may send to other clusters within a day.",
+    ),
+    Option(
+        "TRUSTED_CLIENT_IP_HEADER",
+        "str",
+        "",
+        "Header a trusted reverse proxy sets to the client's address (e.g. `X-Real-IP`); "
+        "login throttling and the sign-in log use it. Empty: the connection's address.",
+    ),
+    Option(
+        "TRUSTED_PROXY_COUNT",
+        "int",
+        "0",
+        "Number of your own proxies in front of the app; with 1 or more, the client address is "
+        "read from `X-Forwarded-For` at that position (ignored when the header above is set).",
+    ),
+    Option(
+        "SIGN_IN_LOG_DAYS",
+        "int",
+        "90",
+        "How many days sign-ins and failed attempts (with the client address) are kept.",
+    ),
+    Option(
+        "COOPERATION_INVITE_UNCLAIMED",
+        "bool",
+        "false",
+        "When a contact request is held for a cluster without managers, mail its published "
+        "address an invitation to join (once while requests wait). Never on for the demo.",
     ),
 )
 

@@ -221,7 +221,8 @@ def _choice(key: Key, value: Any) -> str:
 
 
 def _show(value: Any, key: Key, lookups: _Lookups, *, quote: bool = True) -> str:
-    """`value` as the reader should see it; texts in quotes where they stand in a list."""
+    """`value` as the reader should see it; a text in quotes unless the sentence that shows it
+    quotes it itself (`quote=False`)."""
     kind = key.kind
     if value is None or value == "" or (value == [] and kind != ROWS):
         return _("not set")

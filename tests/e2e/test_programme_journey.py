@@ -242,7 +242,11 @@ def test_journey_from_sketch_to_schedule(live_server: Any, page: Any, setting: R
 
     # Every decision is in the officers' audit log.
     _log_in(page, base, "olga", "/en/programme/office/audit/")
-    assert page.get_by_text("programme.ipr.signed").is_visible()
+    assert page.get_by_text(
+        "Anna recorded the signed IPR agreement of the project "
+        "“Laser welding for lightweight hulls”."
+    ).is_visible()
+    assert page.get_by_text("programme.ipr.signed").count() == 0
     _accessible(page)
     page.goto(f"{base}/en/programme/grants/")
     _accessible(page)
@@ -280,8 +284,10 @@ def test_visitor_reads_the_real_measure_and_its_schedule(
     page.get_by_role("link", name="2015", exact=True).click()
     page.wait_for_url("**/en/programme/rounds/2015/")
     assert page.get_by_role("link", name=first.cluster.name).first.is_visible()
-    # The demo's criteria are an estimate and say so.
+    # The demo's criteria are an estimate and say so; the announced figure is told apart from
+    # the selections the sources name.
     assert page.locator(".sample-badge").count() == 1
+    assert page.get_by_text("11 selected (announced); 7 named in the sources").is_visible()
     _accessible(page)
     page.get_by_role("link", name="Schedule of round 2015").click()
     page.wait_for_url("**/en/programme/schedule/?round=2015")

@@ -21,8 +21,8 @@ install: $(STAMP) messages
 
 # Translations are compiled with Babel (a dependency), so no system gettext is needed. The core
 # catalogue lives in src/clusterbridge/locale; an app with its own locale/ keeps its own catalogue.
-CATALOGUES := $(wildcard src/clusterbridge/locale src/clusterbridge/*/locale)
-APP_CATALOGUES := $(filter-out src/clusterbridge/locale,$(CATALOGUES))
+CATALOGUES := $(wildcard src/clusterbridge/locale src/clusterbridge/*/locale src/clusterbridge/accounts/allauth_locale)
+APP_CATALOGUES := $(filter-out src/clusterbridge/locale src/clusterbridge/accounts/allauth_locale,$(CATALOGUES))
 messages: $(STAMP)
 	@for dir in $(CATALOGUES); do \
 	  $(BIN)/pybabel compile --domain django --directory $$dir --statistics 2>&1 || exit 1; \
@@ -40,7 +40,7 @@ run: install
 	DEBUG=$${DEBUG:-true} $(BIN)/clusterbridge migrate --no-input
 	DEBUG=$${DEBUG:-true} $(BIN)/clusterbridge demo --if-empty
 	DEBUG=$${DEBUG:-true} $(BIN)/clusterbridge reindex --if-empty
-	DEBUG=$${DEBUG:-true} $(BIN)/clusterbridge runserver 127.0.0.1:$(PORT)
+	DEBUG=$${DEBUG:-true} COOPERATION_INVITE_UNCLAIMED=false $(BIN)/clusterbridge runserver 127.0.0.1:$(PORT)
 
 # Debian's Chromium for the browser tests; Playwright never downloads a browser here.
 browser:

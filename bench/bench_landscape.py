@@ -328,6 +328,7 @@ def _run(args: argparse.Namespace, *, backend: str, work_dir: Path) -> dict[str,
     slugs = list(Cluster.objects.order_by("pk").values_list("slug", flat=True))
     client = Client(raise_request_exception=False)
     pages = [
+        ("home", "/en/", ["/en/"] * (warmup + requests)),
         ("list", "/en/clusters/", ["/en/clusters/"] * (warmup + requests)),
         (
             "list filtered",

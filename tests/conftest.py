@@ -4,6 +4,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.core.cache import cache
 
 from clusterbridge.accounts.models import User
@@ -55,12 +56,18 @@ def make_user(db: None) -> Callable[..., User]:
 
     def make(**overrides: Any) -> User:
         counter["n"] += 1
-        values: dict[str, Any] = {"username": f"user{counter['n']}", "email": ""}
+        values: dict[str, Any] = {"username": f"user{counter['n']}"}
         values.update(overrides)
+        values.setdefault("email", f"{values['username']}@people.example")
         password = values.pop("password", "a-long-test-password")
         user = User.objects.create_user(**values)
         user.set_password(password)
         user.save()
+        # Signing in asks for a verified address, as a real sign-up has one.
+        if user.email:
+            EmailAddress.objects.create(
+                user=user, email=user.email.lower(), verified=True, primary=True
+            )
         return user
 
     return make

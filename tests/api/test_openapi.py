@@ -107,6 +107,7 @@ def test_openapi_documents_errors_as_problem_json(schema: dict[str, Any]) -> Non
         "403": ["application/problem+json"],
         "404": ["application/problem+json"],
         "422": ["application/problem+json"],
+        "429": ["application/problem+json"],
     }
 
 

@@ -115,8 +115,9 @@ def test_cluster_detail_query_count_is_constant(
     make_cluster(slug="counted", member_counts=counts)
     client.get("/en/clusters/counted/")
 
-    # 9 for the profile, 1 for its partnerships; matchmaking's panel is served from the cache.
-    with django_assert_num_queries(10):
+    # 9 for the profile, 1 for whether it is claimed, 1 for its partnerships; matchmaking's
+    # panel is served from the cache.
+    with django_assert_num_queries(11):
         client.get("/en/clusters/counted/")
 
 

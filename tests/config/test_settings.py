@@ -27,10 +27,21 @@ def test_env_bool_rejects_unclear_values(monkeypatch: pytest.MonkeyPatch) -> Non
         env_bool("DEBUG")
 
 
-def test_check_deploy_is_clean_under_production_settings(tmp_path: Path) -> None:
+OPERATOR_ENV = {
+    "OPERATOR_NAME": "Cluster Office GmbH",
+    "OPERATOR_ADDRESS": "Musterstraße 1; 10115 Berlin",
+    "OPERATOR_EMAIL": "office@cluster-office.example",
+}
+
+
+def _check_deploy(tmp_path: Path, **extra: str) -> subprocess.CompletedProcess[str]:
     # The browser tests allow Django's ORM inside Playwright's event loop through an environment
     # variable that check --deploy rightly flags; production processes never have it.
-    base = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if k != "DJANGO_ALLOW_ASYNC_UNSAFE" and not k.startswith("OPERATOR_")
+    }
     env = {
         **base,
         "DEBUG": "false",
@@ -39,9 +50,9 @@ def test_check_deploy_is_clean_under_production_settings(tmp_path: Path) -> None
         "ALLOWED_HOSTS": "clusters.example.org",
         "VAR_DIR": str(tmp_path),
         "DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3",
+        **extra,
     }
-
-    result = subprocess.run(
+    return subprocess.run(
         [sys.executable, "-m", "clusterbridge.cli", "check", "--deploy", "--fail-level", "WARNING"],
         env=env,
         capture_output=True,
@@ -49,5 +60,19 @@ def test_check_deploy_is_clean_under_production_settings(tmp_path: Path) -> None
         check=False,
     )
 
+
+def test_check_deploy_is_clean_under_production_settings(tmp_path: Path) -> None:
+    result = _check_deploy(tmp_path, **OPERATOR_ENV)
+
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_check_deploy_fails_without_the_operator_details(tmp_path: Path) -> None:
+    result = _check_deploy(tmp_path, OPERATOR_EMAIL=OPERATOR_ENV["OPERATOR_EMAIL"])
+
+    assert result.returncode == 1
+    assert (
+        "?: (clusterbridge.E001) The imprint and privacy pages lack the operator's details: "
+        "OPERATOR_NAME, OPERATOR_ADDRESS are empty." in result.stderr
+    )

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from clusterbridge.accounts.models import User
 from clusterbridge.accounts.services import api_token_create
@@ -14,6 +15,14 @@ from clusterbridge.cooperation import services
 from clusterbridge.cooperation.models import ContactRequest, Partnership
 
 MESSAGE = "We would like to explore joint projects on carbon fibre recycling."
+
+
+@pytest.fixture(autouse=True)
+def _english_after_each_test() -> Iterator[None]:
+    """A page requested in German leaves German active in the test's thread; the next test's
+    `reverse` would then build German URLs."""
+    yield
+    translation.activate("en")
 
 
 @pytest.fixture(autouse=True)
@@ -98,3 +107,15 @@ def token_for(db: None) -> Callable[[User], str]:
         return raw
 
     return make
+
+
+@pytest.fixture
+def unclaimed(parties: Parties, make_cluster: Callable[..., Cluster]) -> Cluster:
+    """A Spanish cluster nobody manages on the platform yet, whose management organisation
+    publishes an address."""
+    echo = make_cluster(slug="echo", name="Echo Clúster", country="ES", region="")
+    echo.management_organisation = ManagementOrganisation.objects.create(
+        name="Echo Management", email="info@echo.example"
+    )
+    echo.save()
+    return echo

@@ -281,3 +281,12 @@ def test_contact_request_form_for_an_allowed_pair_shows_no_rule(parties: Parties
     response = _client(parties.manager_a).get(_create_url())
 
     assert (response.status_code, response.context["blocked"]) == (200, [])
+
+
+def test_contact_request_form_help_text_follows_the_page_language(parties: Parties) -> None:
+    html = _client(parties.manager_a).get("/de/cooperation/alpha/contact/bravo/").content.decode()
+
+    assert (
+        "Stellen Sie Ihr Cluster vor und sagen Sie, warum Sie Kontakt aufnehmen "
+        "(20 bis 4000 Zeichen, reiner Text)." in html
+    )

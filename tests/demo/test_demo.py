@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
+from clusterbridge.accounts.models import ClusterClaim, User
 from clusterbridge.clusters.enums import Direction, LocationPrecision, Provenance
 from clusterbridge.clusters.models import (
     Cluster,
@@ -18,9 +19,11 @@ from clusterbridge.clusters.models import (
     MemberCount,
 )
 from clusterbridge.clusters.records import ClusterRecord
+from clusterbridge.cooperation.models import ContactRequest, Partnership
 from clusterbridge.demo.convert import demo_records, load_raw
 from clusterbridge.demo.services import DemoResult, demo_load
 from clusterbridge.matching.models import PhraseVector
+from clusterbridge.programme.models import Application
 from clusterbridge.taxonomy.models import TechnologyField
 
 pytestmark = pytest.mark.django_db
@@ -106,13 +109,60 @@ def test_demo_command_reports_created_then_skips() -> None:
     # demo finds no document to embed.
     lines = first.getvalue().splitlines()
     embedded = PhraseVector.objects.count()
+    logins = [
+        "Demo logins (password: clusterbridge-demo):",
+        "  manager.de@demo.example        manager of a German cluster",
+        "  manager.abroad@demo.example    manager of a cluster abroad",
+        "  juror@demo.example             jury member",
+        "  officer@demo.example           programme officer",
+        "  admin@demo.example             administrator",
+    ]
     assert lines == [
         f"Demo data loaded: {total} clusters created, 0 updated.",
         "0 search documents embedded.",
         f"{embedded} competence phrases embedded for matchmaking.",
+        *logins,
     ]
     assert embedded > 1000
-    assert second.getvalue() == "The database already holds clusters; demo data not loaded.\n"
+    assert second.getvalue().splitlines() == [
+        "The database already holds clusters; demo data not loaded.",
+        *logins,
+    ]
+    _assert_demo_story()
+
+
+def _assert_demo_story() -> None:
+    """Each role's dashboard has something on it, made once however often `demo` runs."""
+    anna = User.objects.get(email="manager.de@demo.example")
+    louise = User.objects.get(email="manager.abroad@demo.example")
+    juror = User.objects.get(email="juror@demo.example")
+    assert User.objects.count() == 5
+    assert list(anna.managed_clusters.values_list("slug", flat=True)) == ["photonics-bw"]
+    assert sorted(louise.managed_clusters.values_list("slug", flat=True)) == [
+        "optonique",
+        "photonics-bretagne",
+    ]
+    assert sorted(ContactRequest.objects.values_list("receiver_cluster__slug", "status")) == [
+        ("fpc", "held"),
+        ("photonics-bretagne", "accepted"),
+        ("photonics-bw", "open"),
+    ]
+    assert Partnership.objects.count() == 1
+    assert ClusterClaim.objects.filter(state="awaiting_review").count() == 1
+    sketch = Application.objects.get(cluster__slug="photonics-bw")
+    assert (sketch.is_sample, list(sketch.assignments.values_list("juror", flat=True))) == (
+        True,
+        [juror.pk],
+    )
+    assert all(u.has_usable_password() for u in User.objects.all())
+
+
+def test_no_login_is_created_outside_the_demo_command() -> None:
+    demo_load()
+    call_command("reindex", no_embeddings=True, stdout=io.StringIO())
+    call_command("match_refresh", stdout=io.StringIO())
+
+    assert User.objects.count() == 0
 
 
 def test_demo_load_every_cluster_cites_a_source() -> None:

@@ -93,3 +93,19 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
         for v in result["violations"]
         if v["impact"] in {"serious", "critical"}
     ]
+
+
+def log_in(page: Any, base: str, email: str, password: str, next_path: str | None = None) -> None:
+    """Signs in through the sign-in page, as a person would; waits for `next_path`."""
+    sign_out = page.locator("form[action$='/logout/'] button")
+    if sign_out.count():
+        sign_out.click()
+        page.wait_for_load_state()
+    page.goto(f"{base}/en/accounts/login/" + (f"?next={next_path}" if next_path else ""))
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign In").click()
+    if next_path:
+        page.wait_for_url(f"**{next_path}")
+    else:
+        page.wait_for_load_state()

@@ -7,10 +7,12 @@ from typing import Any
 
 import pytest
 
+from clusterbridge.accounts.models import User
 from clusterbridge.clusters.enums import ClusterKind
 from clusterbridge.clusters.models import Cluster
-from clusterbridge.cooperation.models import ContactRequest, Partnership
-from tests.e2e.conftest import axe_violations
+from clusterbridge.cooperation import services
+from clusterbridge.cooperation.models import ContactRequest, Message, Partnership
+from tests.e2e.conftest import axe_violations, log_in
 
 PASSWORD = "a-long-test-password"
 MESSAGE = (
@@ -44,15 +46,11 @@ def _accessible(page: Any) -> None:
 
 
 def _log_in(page: Any, base: str, username: str, next_path: str) -> None:
-    page.goto(f"{base}/en/accounts/login/?next={next_path}")
-    page.get_by_label("User name").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"**{next_path}")
+    log_in(page, base, User.objects.get(username=username).email, PASSWORD, next_path)
 
 
 def _log_out(page: Any) -> None:
-    page.get_by_role("button", name="Log out").click()
+    page.get_by_role("button", name="Sign out").click()
     page.wait_for_url("**/en/")
 
 
@@ -174,3 +172,131 @@ def test_journey_third_party_cannot_open_the_request(
 
     assert response.status == 404
     assert page.get_by_text("Secret topic").count() == 0
+
+
+HELD_NOTICE = (
+    "This cluster has not joined clusterbridge yet. We will deliver your request when it does, "
+    "and tell you."
+)
+
+
+def _log_out_any_language(page: Any) -> None:
+    page.locator("form[action$='/logout/'] button").click()
+    page.wait_for_load_state()
+
+
+def test_journey_request_to_a_cluster_without_managers_is_held_then_delivered_and_talked_over(
+    live_server: Any,
+    page: Any,
+    two_clusters: tuple[Cluster, Cluster],
+    make_cluster: Any,
+    make_user: Any,
+    mailoutbox: list[Any],
+) -> None:
+    base = live_server.url
+    charlie = make_cluster(
+        slug="charlie",
+        name="Charlie Cluster",
+        kind=ClusterKind.INTERNATIONAL_CLUSTER.value,
+        country="NL",
+        region="",
+        city="Eindhoven",
+        latitude=51.44,
+        longitude=5.48,
+    )
+
+    # Anna writes to Charlie, which nobody manages yet: she is told before and after sending
+    # that the request waits, and nobody is mailed.
+    _log_in(page, base, "anna", "/en/clusters/charlie/")
+    _partnerships_panel(page).get_by_role("link", name="Send a contact request").click()
+    page.wait_for_url("**/en/cooperation/alpha/contact/charlie/")
+    assert page.locator("#held-notice").inner_text() == HELD_NOTICE
+    _accessible(page)
+    page.get_by_label("Proposed topic").fill("Photonics for recycling")
+    page.get_by_label("Message").fill(MESSAGE)
+    page.get_by_role("button", name="Send contact request").click()
+    request = ContactRequest.objects.get()
+    page.wait_for_url(f"**/en/cooperation/requests/{request.pk}/")
+    assert page.get_by_text("Your contact request to Charlie Cluster is held.").is_visible()
+    assert page.get_by_text("was sent").count() == 0
+    assert page.locator("#request-status").inner_text() == "held"
+    assert page.locator("#request-notice").inner_text() == HELD_NOTICE
+    _accessible(page)
+    assert mailoutbox == []
+    _log_out(page)
+
+    # Carla joins for Charlie (the claim calls the delivery): she and Anna are mailed.
+    carla = make_user(
+        username="carla", email="carla@charlie.example", password=PASSWORD, preferred_language="de"
+    )
+    charlie.managers.add(carla)
+    assert services.contact_requests_deliver_held(cluster=charlie, base_url=base) == 1
+    assert [(m.to, m.subject) for m in mailoutbox] == [
+        (["carla@charlie.example"], "Kontaktanfrage von Alpha Cluster: Photonics for recycling"),
+        (
+            ["anna@alpha.example"],
+            "Your contact request was delivered to Charlie Cluster: Photonics for recycling",
+        ),
+    ]
+
+    # Carla works in German: she accepts and opens the conversation.
+    _log_in(page, base, "carla", f"/de/cooperation/requests/{request.pk}/")
+    assert page.locator("#request-status").inner_text() == "offen"
+    _accessible(page)
+    page.get_by_label("Antwort (optional)").fill("Gern!")
+    page.get_by_role("button", name="Annehmen").click()
+    page.wait_for_load_state()
+    page.get_by_role("link", name="Zum Gespräch").click()
+    partnership = Partnership.objects.get(partner_cluster=charlie)
+    conversation_path = f"/de/cooperation/partnerships/{partnership.pk}/conversation/"
+    page.wait_for_url(f"**{conversation_path}")
+    assert page.get_by_text("Noch keine Nachrichten.").is_visible()
+    _accessible(page)
+
+    # Her message is posted with htmx: the conversation is swapped in place, no page load.
+    page.get_by_label("Ihre Nachricht").fill("Hallo Anna, wann passt es Ihnen?")
+    page.get_by_role("button", name="Nachricht senden").click()
+    page.get_by_text("Ihre Nachricht wurde gesendet.").wait_for()
+    assert page.url == f"{base}{conversation_path}"
+    assert page.locator(".conversation-body").all_inner_texts() == [
+        "Hallo Anna, wann passt es Ihnen?"
+    ]
+    assert page.get_by_label("Ihre Nachricht").input_value() == ""
+    _accessible(page)
+    assert (mailoutbox[-1].to, mailoutbox[-1].subject) == (
+        ["anna@alpha.example"],
+        "New message from Charlie Cluster: Alpha Cluster and Charlie Cluster",
+    )
+
+    # A message that is too long is refused under the field, and nothing is saved.
+    page.get_by_label("Ihre Nachricht").evaluate("(el) => el.removeAttribute('maxlength')")
+    page.get_by_label("Ihre Nachricht").fill("x" * 10_001)
+    page.get_by_role("button", name="Nachricht senden").click()
+    page.get_by_text(
+        "Die Nachricht ist zu lang: höchstens 10000 Zeichen (sie hat 10001)."
+    ).wait_for()
+    assert Message.objects.count() == 1
+    _accessible(page)
+
+    # She agrees to share Charlie's addresses; nothing is shown until Alpha agrees too.
+    page.get_by_role("button", name="Unsere E-Mail-Adressen mit dem Partner teilen").click()
+    page.wait_for_load_state()
+    assert page.locator("a[href^='mailto:']").count() == 0
+    _accessible(page)
+    _log_out_any_language(page)
+
+    # Anna, in English, reads and answers; once she shares too, both see the addresses.
+    _log_in(page, base, "anna", conversation_path.replace("/de/", "/en/"))
+    assert page.get_by_text("Hallo Anna, wann passt es Ihnen?").is_visible()
+    page.get_by_label("Your message").fill("Next Tuesday at ten works for us.")
+    page.get_by_role("button", name="Send message").click()
+    page.get_by_text("Your message was sent.").wait_for()
+    assert page.locator(".conversation-body").count() == 2
+    page.get_by_role("button", name="Share our e-mail addresses with the partner").click()
+    page.wait_for_load_state()
+    assert page.locator("a[href^='mailto:']").all_inner_texts() == [
+        "anna@alpha.example",
+        "carla@charlie.example",
+    ]
+    _accessible(page)
+    assert page.js_errors == []

@@ -7,9 +7,10 @@ from typing import Any
 
 import pytest
 
+from clusterbridge.accounts.models import User
 from clusterbridge.clusters.models import Cluster
 from clusterbridge.demo.services import demo_load
-from tests.e2e.conftest import axe_violations
+from tests.e2e.conftest import axe_violations, log_in
 
 
 @pytest.fixture
@@ -68,9 +69,9 @@ def test_journey_visitor_browses_and_manager_edits_own_profile(
     # Log in as the cluster's manager and edit the profile.
     page.goto(f"{live_server.url}/en/accounts/login/?next=/en/clusters/{cluster.slug}/")
     _accessible(page)
-    page.get_by_label("User name").fill("manager")
+    page.get_by_label("Email").fill(User.objects.get(username="manager").email)
     page.get_by_label("Password").fill("a-long-test-password")
-    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("button", name="Sign In").click()
     page.wait_for_url(f"**/en/clusters/{cluster.slug}/")
     page.get_by_role("link", name="Edit profile").click()
     page.wait_for_url(f"**/en/clusters/{cluster.slug}/edit/")
@@ -96,11 +97,7 @@ def test_manager_cannot_open_edit_form_of_another_cluster(
     own, other = Cluster.objects.order_by("slug")[:2]
     manager = make_user(username="manager2", password="a-long-test-password")
     own.managers.add(manager)
-    page.goto(f"{live_server.url}/en/accounts/login/")
-    page.get_by_label("User name").fill("manager2")
-    page.get_by_label("Password").fill("a-long-test-password")
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_load_state()
+    log_in(page, live_server.url, manager.email, "a-long-test-password")
     response = page.goto(f"{live_server.url}/en/clusters/{other.slug}/edit/")
     assert response.status == 403
     assert page.locator("h1").inner_text() == "Not allowed"

@@ -44,8 +44,21 @@ def test_profile_to_partners_filter_and_explanation(
     assert all(text.endswith("France") for text in countries)
 
     first = page.locator("ol.match-list > li.match").first
-    assert "It shares 3Dsensation's field" in first.locator(".match-explanation").inner_text()
+    sentences = first.locator(".match-explanation li").all_inner_texts()
+    # The first sentence quotes this partner's own offers, which no other partner shares.
+    assert sentences[0] == (
+        "Of what Photonics Bretagne offers, “technology intelligence and photonics training” "
+        "and “fibre lasers and fibre sensors demonstrators” come closest to what 3Dsensation "
+        "seeks: “services partners in photonics” and “services partners in sensor technology "
+        "and measurement”."
+    )
     first.get_by_text("Score parts").click()
-    assert first.locator("meter").count() == 6
+    assert first.locator(".match-part-gain svg.match-bar").count() == 5
+    penalty = first.locator(".match-part-penalty")
+    assert penalty.locator(".match-effect").inner_text().startswith("lowers the score by ")
+    # The penalty bar is drawn in the warning stripes, never in the gain colour.
+    fill = penalty.locator(".match-bar-fill").evaluate("el => getComputedStyle(el).fill")
+    assert fill.startswith("url(")
+    assert page.get_by_text("more sameness lowers the score").count() == 1
     assert axe_violations(page) == []
     assert page.js_errors == []

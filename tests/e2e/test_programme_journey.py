@@ -15,12 +15,13 @@ import pytest
 from django.utils import timezone
 
 from clusterbridge.accounts.enums import Role
+from clusterbridge.accounts.models import User
 from clusterbridge.accounts.services import user_grant_role
 from clusterbridge.clusters.enums import ClusterKind
 from clusterbridge.programme import services
 from clusterbridge.programme.enums import ApplicationState, IPRStatus, ProjectState
 from clusterbridge.programme.models import Application, FundingProgramme, Round
-from tests.e2e.conftest import axe_violations
+from tests.e2e.conftest import axe_violations, log_in
 
 PASSWORD = "a-long-test-password"
 
@@ -71,14 +72,7 @@ def setting(transactional_db: None, make_cluster: Any, make_user: Any) -> Round:
 
 
 def _log_in(page: Any, base: str, username: str, next_path: str) -> None:
-    if page.get_by_role("button", name="Log out").count():
-        page.get_by_role("button", name="Log out").click()
-        page.wait_for_load_state()
-    page.goto(f"{base}/en/accounts/login/?next={next_path}")
-    page.get_by_label("User name").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"**{next_path}")
+    log_in(page, base, User.objects.get(username=username).email, PASSWORD, next_path)
 
 
 def test_journey_from_sketch_to_schedule(live_server: Any, page: Any, setting: Round) -> None:
@@ -250,7 +244,11 @@ def test_journey_from_sketch_to_schedule(live_server: Any, page: Any, setting: R
 
     # Every decision is in the officers' audit log.
     _log_in(page, base, "olga", "/en/programme/office/audit/")
-    assert page.get_by_text("programme.ipr.signed").is_visible()
+    assert page.get_by_text(
+        "Anna recorded the signed IPR agreement of the project "
+        "“Laser welding for lightweight hulls”."
+    ).is_visible()
+    assert page.get_by_text("programme.ipr.signed").count() == 0
     _accessible(page)
     page.goto(f"{base}/en/programme/grants/")
     _accessible(page)
@@ -288,8 +286,10 @@ def test_visitor_reads_the_real_measure_and_its_schedule(
     page.get_by_role("link", name="2015", exact=True).click()
     page.wait_for_url("**/en/programme/rounds/2015/")
     assert page.get_by_role("link", name=first.cluster.name).first.is_visible()
-    # The demo's criteria are an estimate and say so.
+    # The demo's criteria are an estimate and say so; the announced figure is told apart from
+    # the selections the sources name.
     assert page.locator(".sample-badge").count() == 1
+    assert page.get_by_text("11 selected (announced); 7 named in the sources").is_visible()
     _accessible(page)
     page.get_by_role("link", name="Schedule of round 2015").click()
     page.wait_for_url("**/en/programme/schedule/?round=2015")

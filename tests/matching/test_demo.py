@@ -6,6 +6,7 @@ import pytest
 
 from clusterbridge.demo.services import demo_load
 from clusterbridge.matching import selectors
+from clusterbridge.matching.management.commands.evaluate_matching import explanation_check
 from clusterbridge.matching.services import phrase_vectors_refresh
 
 
@@ -34,3 +35,20 @@ def test_demo_german_top10_abroad_and_field_sharing_first() -> None:
 
     assert len(german) == 261
     assert complete == 231
+
+
+@pytest.mark.django_db
+def test_demo_explanations_tell_the_partners_of_a_list_apart() -> None:
+    demo_load()
+    phrase_vectors_refresh()
+
+    check = explanation_check(limit=10)
+
+    # Before explanations quoted each partner's own phrases and folded the shared fields and
+    # roles into one sentence, 69 % of the sentences stood word for word under another
+    # partner of the same top 10 ("It shares X's field Photonics.").
+    assert sorted(check) == ["de", "en"]
+    for counts in check.values():
+        assert counts["lists"] == 261
+        assert counts["share"] <= 0.1
+        assert counts["share_names_masked"] <= 0.15

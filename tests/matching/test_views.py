@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
@@ -122,3 +123,45 @@ def test_partner_page_query_count_does_not_grow_with_candidates(
         response = client.get("/en/matching/leicht-de/")
 
     assert response.status_code == 200
+
+
+def _part(html: str, rank: int, name: str) -> str:
+    """The score-part row `name` of the candidate at `rank`: its class and its effect."""
+    found = re.search(
+        rf'<div class="([^"]*)">\s*<dt id="part-{rank}-{name}">.*?'
+        r'<span class="match-effect">(.*?)</span>',
+        html,
+        re.S,
+    )
+    assert found is not None
+    return f"{found[1]} | {found[2]}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "gain", "penalty", "legend"),
+    [
+        (
+            "en",
+            "match-part match-part-gain | adds 0.28 to the score",
+            "match-part match-part-penalty | lowers the score by 0.33",
+            "more sameness lowers the score",
+        ),
+        (
+            "de",
+            "match-part match-part-gain | trägt 0,28 zum Wert bei",
+            "match-part match-part-penalty | senkt den Wert um 0,33",
+            "Mehr Gleichartigkeit senkt den Wert",
+        ),
+    ],
+)
+def test_partner_page_draws_sameness_as_a_penalty_that_lowers_the_score(
+    client: Client, pair: dict[str, Cluster], language: str, gain: str, penalty: str, legend: str
+) -> None:
+    html = client.get(f"/{language}/matching/leicht-de/").content.decode()
+
+    # Rank 2 is the competitor: it offers what Leichtbau Nord offers (sameness 1.0).
+    assert _part(html, 2, "shared_domain") == gain
+    assert _part(html, 2, "sameness") == penalty
+    assert html.count("match-part match-part-penalty") == html.count('class="match"')
+    assert legend in html

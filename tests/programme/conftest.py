@@ -95,6 +95,22 @@ def open_round(programme: FundingProgramme, officer: User, today: dt.date) -> Ro
 
 
 @pytest.fixture
+def unprepared(
+    make_application: Callable[..., Application], programme: FundingProgramme, officer: User
+) -> Application:
+    """A submitted sketch in next year's open round, which has no review criteria yet."""
+    today = timezone.localdate()
+    round = services.round_create(
+        programme=programme,
+        actor=officer,
+        year=today.year + 1,
+        call_opens=today - dt.timedelta(days=1),
+        call_closes=today + dt.timedelta(days=30),
+    )
+    return make_application(round=round, lines=budget(year=round.year))
+
+
+@pytest.fixture
 def criteria(open_round: Round) -> list[ReviewCriterion]:
     return list(open_round.criteria.all())
 

@@ -294,6 +294,27 @@ def test_assignment_and_suggestion_for_officers(
     assert (refused.status_code, refused["Content-Type"]) == (403, PROBLEM)
 
 
+def test_assignment_in_a_round_without_criteria_is_422_naming_them(
+    client: Client, unprepared: Application, officer: User, juror: User
+) -> None:
+    response = _post(
+        client,
+        f"{BASE}/rounds/{unprepared.round.year}/assignments",
+        {"application_id": unprepared.pk, "juror": "juror"},
+        officer,
+    )
+
+    assert (response.status_code, response["Content-Type"]) == (422, PROBLEM)
+    assert _json(response)["errors"] == [
+        {
+            "location": "round",
+            "message": "This round has no review criteria yet: "
+            "add criteria before assigning jurors.",
+        }
+    ]
+    assert unprepared.assignments.count() == 0
+
+
 def test_board_for_officer_only_with_csv(
     client: Client, assigned: Application, officer: User, applicant: User
 ) -> None:

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 
 from clusterbridge.accounts.models import User
 from clusterbridge.clusters.models import Cluster
-from clusterbridge.programme import selectors, services
+from clusterbridge.programme import figures, selectors, services
 from clusterbridge.programme.enums import ConflictSource
 from clusterbridge.programme.models import Application, ReviewCriterion, Round
 from tests.programme.conftest import budget
@@ -95,7 +95,7 @@ def test_selection_board_ranks_by_mean_with_spread_and_running_total(
         (Decimal("1000000.00"), Decimal("6000000.00"), True),
     ]
     assert board.rows[0].spread == Decimal("40.00")
-    assert (board.selected_count, board.warnings) == (0, [])
+    assert (board.selection.listed, board.warnings) == (0, [])
 
 
 def test_selection_board_query_count_is_fixed(
@@ -186,7 +186,7 @@ def test_applications_visible_to_query_count_for_juror(
 
     with django_assert_max_num_queries(10):
         visible = list(selectors.applications_visible_to(juror, round=open_round))
-        [application.requested_eur for application in visible]
+        [figures.application_requested_eur(application) for application in visible]
 
     assert len(visible) == 3
 

@@ -280,6 +280,19 @@ def test_assignment_of_non_juror_refused(
     assert _messages(caught)["juror"] == ["applicant is not a jury member."]
 
 
+def test_assignment_in_a_round_without_criteria_refused_naming_them(
+    unprepared: Application, officer: User, juror: User
+) -> None:
+    with pytest.raises(ValidationError) as caught:
+        services.assignment_create(application=unprepared, juror=juror, actor=officer)
+
+    assert _messages(caught) == {
+        "round": ["This round has no review criteria yet: add criteria before assigning jurors."]
+    }
+    assert unprepared.assignments.count() == 0
+    assert AuditEntry.objects.filter(action="programme.assignment.created").count() == 0
+
+
 def test_assignment_mails_juror_and_is_logged(
     submitted: Application, officer: User, juror: User, django_capture_on_commit_callbacks: Any
 ) -> None:

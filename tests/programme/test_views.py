@@ -14,7 +14,7 @@ from django.test import Client
 
 from clusterbridge.accounts.models import User
 from clusterbridge.clusters.models import Cluster
-from clusterbridge.programme import services
+from clusterbridge.programme import figures, services
 from clusterbridge.programme.enums import ApplicationState
 from clusterbridge.programme.models import Application, ReviewCriterion, Round
 
@@ -170,7 +170,7 @@ def test_sketch_create_saves_a_draft_with_its_budget(
     assert application.state == ApplicationState.DRAFT
     assert application.target_regions == ["Pays de la Loire"]
     assert list(application.partner_candidates.all()) == [partner_cluster]
-    assert application.requested_eur == Decimal("2000000")
+    assert figures.application_requested_eur(application) == Decimal("2000000")
 
 
 def test_sketch_create_and_submit_in_one_step(
@@ -273,7 +273,7 @@ def test_sketch_edit_shows_saved_lines_and_accepts_changes(
     draft.refresh_from_db()
     assert response.status_code == 302
     assert draft.title == "A new title"
-    assert draft.requested_eur == Decimal("500000")
+    assert figures.application_requested_eur(draft) == Decimal("500000")
 
 
 def test_application_page_applicant_never_sees_reviews_or_reviewer_names(
@@ -535,6 +535,24 @@ def test_assignment_by_hand_of_a_conflicted_juror_is_refused_with_the_rule(
     assert submitted.assignments.count() == 0
 
 
+def test_assignment_page_of_a_round_without_criteria_says_so_and_refuses(
+    unprepared: Application, officer: User, juror: User
+) -> None:
+    url = f"/en/programme/office/rounds/{unprepared.round.year}/assignments/"
+    rule = "This round has no review criteria yet: add criteria before assigning jurors."
+
+    page = _text(_client(officer).get(url))
+    refused = _client(officer).post(url, {"apply": "1", "pair": [f"{unprepared.pk}:{juror.pk}"]})
+    german = _text(_client(officer).get(url.replace("/en/", "/de/")))
+
+    assert rule in page
+    assert 'name="apply"' not in page
+    assert refused.status_code == 400
+    assert rule in _text(refused)
+    assert "Diese Runde hat noch keine Bewertungskriterien" in german
+    assert unprepared.assignments.count() == 0
+
+
 def test_selection_board_ranks_and_decides_in_a_batch(
     reviewed: Application, officer: User, juror: User
 ) -> None:
@@ -666,12 +684,16 @@ def test_approve_with_too_long_concept_phase_keeps_input_and_names_the_rule(
 
 def test_audit_log_shows_decisions_to_officers(reviewed: Application, officer: User) -> None:
     text = _text(_client(officer).get("/en/programme/office/audit/"))
-
-    assert "programme.review.submitted" in text
-    assert "programme.application.submitted" in text
-    assert "submitted a review<br>" in text
     german = _text(_client(officer).get("/de/programme/office/audit/"))
-    assert "hat ein Gutachten eingereicht<br>" in german
+
+    year = reviewed.round.year
+    assert (
+        f"<td>Jana Jurorin reviewed the application of Photonics DE ({year}): weighted score 70."
+        '<ul class="plain small"><li>Complementarity: 8</li><li>Feasibility: 5</li></ul></td>'
+    ) in text
+    assert f"<td>applicant submitted the sketch of Photonics DE ({year}).</td>" in text
+    assert f"Jana Jurorin hat den Antrag von Photonics DE ({year}) begutachtet" in german
+    assert "programme.review.submitted" not in text + german
 
 
 # Grants and projects -----------------------------------------------------------------------------

@@ -144,12 +144,18 @@ def relevance_set(tmp_path: Path, two: list[Cluster]) -> Path:
     return path
 
 
-def _line(mode: str, recall: str, mrr: str, ndcg: str, engine: str = "auto") -> str:
+def _line(mode: str, recall: str, mrr: str, ndcg: str, precision: str, engine: str = "auto") -> str:
+    """The first line of a mode; `precision`: "P@10 (of shown)", then results per query."""
     return (
         rf"{connection.vendor:10} {engine:8} {mode:8} recall@10 {recall}  MRR {mrr}  "
-        rf"nDCG@10 {ndcg}  "
+        rf"nDCG@10 {ndcg}  {precision}  "
         r"\d+\.\d ms/query  \(2 queries\)"
     )
+
+
+# "photonics" finds its one relevant cluster (P@10 1/10, of the one shown 1/1); "Lastwagen"
+# finds nothing: 0.5 results per query.
+PRECISION = r"P@10 0\.050 \(of shown 0\.500\)  0\.5 results/query"
 
 
 def test_evaluate_search_prints_recall_lines_per_mode_and_category(relevance_set: Path) -> None:
@@ -157,10 +163,10 @@ def test_evaluate_search_prints_recall_lines_per_mode_and_category(relevance_set
 
     lines = output.splitlines()
     assert len(lines) == 3, output
-    assert re.fullmatch(_line("lexical", "0.500", "0.500", "0.500"), lines[0]), output
+    assert re.fullmatch(_line("lexical", "0.500", "0.500", "0.500", PRECISION), lines[0]), output
     assert lines[1:] == [
-        "    english        recall 1.000  MRR 1.000  nDCG 1.000",
-        "    german         recall 0.000  MRR 0.000  nDCG 0.000",
+        "    english        recall 1.000  MRR 1.000  nDCG 1.000  P 0.100 (1.000)  results 1.0",
+        "    german         recall 0.000  MRR 0.000  nDCG 0.000  P 0.000 (0.000)  results 0.0",
     ]
 
 
@@ -176,13 +182,17 @@ def test_evaluate_search_both_modes_lists_misses_and_writes_json(
         "lexical",
         "blend",
     ]
-    assert "    miss q2 'Lastwagen': ['auto-south'] got []" in lines
+    assert "    miss q2 'Lastwagen': ['auto-south'] got [] of 0 results" in lines
     data = json.loads(report.read_text())
     assert (data["backend"], sorted(data)) == (
         connection.vendor,
         ["backend", "blend", "engine", "lexical"],
     )
     assert data["lexical"]["overall"]["recall@10"] == 0.5
+    assert data["lexical"]["overall"]["precision@10"] == 0.05
+    assert data["lexical"]["overall"]["shown_precision@10"] == 0.5
+    assert data["lexical"]["overall"]["mean_results"] == 0.5
+    assert [q["results"] for q in data["lexical"]["queries"]] == [1, 0]
 
 
 @pytest.mark.parametrize("engine", ["database", "memory"])
@@ -197,7 +207,9 @@ def test_evaluate_search_answers_by_the_engine_asked_for_and_restores_it(
     )
 
     first = output.splitlines()[0]
-    assert re.fullmatch(_line("lexical", "0.500", "0.500", "0.500", engine), first), output
+    assert re.fullmatch(_line("lexical", "0.500", "0.500", "0.500", PRECISION, engine), first), (
+        output
+    )
     assert size_from == facet_index.IN_MEMORY_FROM
     assert facet_index.facet_index_get() is None  # the small index is back on the database
 

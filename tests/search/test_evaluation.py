@@ -22,13 +22,16 @@ from clusterbridge.clusters.records import ClusterRecord
 from clusterbridge.demo.convert import demo_records
 from clusterbridge.search.evaluation import (
     CATEGORIES,
+    Answer,
     RelevanceQuery,
     evaluate,
     load_relevance_set,
     ndcg_at_k,
     parse_relevance_set,
+    precision_at_k,
     recall_at_k,
     reciprocal_rank,
+    shown_precision_at_k,
 )
 from clusterbridge.taxonomy.services import DATA_DIR as TAXONOMY_DATA
 
@@ -55,6 +58,21 @@ def test_a_repeat_takes_a_place_on_the_page_but_earns_nothing() -> None:
 
 def test_recall_of_an_empty_ranking_is_zero() -> None:
     assert recall_at_k([], {"a"}, 10) == 0.0
+
+
+def test_precision_is_the_share_of_the_k_places_holding_a_relevant_item() -> None:
+    assert precision_at_k(["a", "x", "b", "y"], {"a", "b", "c"}, 4) == 0.5
+    assert precision_at_k(["a", "x"], {"a", "b"}, 10) == 0.1  # empty places count
+    assert precision_at_k(["a", "a"], {"a"}, 2) == 0.5  # a repeat earns nothing
+    assert precision_at_k([], {"a"}, 10) == 0.0
+
+
+def test_shown_precision_counts_only_the_results_on_the_page() -> None:
+    assert shown_precision_at_k(["a", "x", "b", "y"], {"a", "b", "c"}, 4) == 0.5
+    assert shown_precision_at_k(["a", "x"], {"a", "b"}, 10) == 0.5
+    assert shown_precision_at_k(["a"], {"a", "b"}, 10) == 1.0
+    assert shown_precision_at_k(["x", "y", "a"], {"a"}, 2) == 0.0
+    assert shown_precision_at_k([], {"a"}, 10) == 0.0
 
 
 def test_reciprocal_rank_is_one_over_the_first_relevant_position() -> None:
@@ -283,6 +301,19 @@ def test_evaluate_scores_each_query_and_averages_per_category() -> None:
     assert report.by_category["english"].recall == 0.75
     assert report.by_category["english"].mrr == 0.75
     assert report.by_category["acronym"].ndcg == 1.0
+
+
+def test_evaluate_takes_totals_from_answers_and_averages_them() -> None:
+    queries = [_query("q1", "english", {"a"}), _query("q2", "english", {"b"})]
+    answers = {"q1": Answer(["a", "x"], 40), "q2": Answer(["b"], 2)}
+
+    report = evaluate(lambda query: answers[query.id], queries, k=10)
+
+    assert [row.total for row in report.rows] == [40, 2]
+    assert [row.precision for row in report.rows] == [0.1, 0.1]
+    assert [row.shown_precision for row in report.rows] == [0.5, 1.0]
+    assert (report.overall.total, report.overall.shown_precision) == (21.0, 0.75)
+    assert evaluate(lambda query: ["a"], queries[:1]).overall.total is None
 
 
 def test_evaluate_passes_the_whole_query_to_the_runner() -> None:

@@ -17,10 +17,13 @@ from clusterbridge.demo.services import demo_load
 from clusterbridge.search.evaluation import EvaluationReport
 from clusterbridge.search.management.commands.evaluate_search import DEFAULT_SET, run_relevance_set
 from clusterbridge.search.models import SearchDocument
+from clusterbridge.search.selectors import SearchRequest, search
 from clusterbridge.search.semantic import get_embedder
 from clusterbridge.search.services import index_rebuild
 
 pytestmark = pytest.mark.django_db
+
+ANY_WORDS_NOTICE = "No result contains all the words; showing results with some of them."
 
 
 @pytest.fixture(scope="module")
@@ -67,3 +70,25 @@ def test_relevance_lexical_recall_at_10_is_at_least_0_85(demo_index: None, engin
     report = run_relevance_set(DEFAULT_SET, "lexical")
 
     assert report.overall.recall >= 0.85, _figures(report)
+
+
+# Descriptive queries no document answers word for word: before the floor, the fallback to
+# any of the words found 580, 419 and 540 of the 582 documents (the query's common words,
+# "clusters", "companies", "Unternehmen", are in nearly every profile).
+DESCRIPTIVE = {
+    "clusters that help small companies develop batteries for electric cars": (35, 71),
+    "network of companies working on hydrogen for heavy trucks": (44, 58),
+    "Unternehmen, die Software für die Industrie entwickeln": (14, 24),
+}
+
+
+@pytest.mark.parametrize("q", sorted(DESCRIPTIVE))
+def test_descriptive_query_keeps_only_partial_matches_above_the_floor(
+    demo_index: None, engine: str, q: str
+) -> None:
+    lexical = search(SearchRequest(q=q, mode="lexical"))
+    blend = search(SearchRequest(q=q, mode="blend"))
+
+    # The same totals on every engine: both paths apply the same floor.
+    assert (lexical.total, blend.total) == DESCRIPTIVE[q]
+    assert lexical.notice == ANY_WORDS_NOTICE

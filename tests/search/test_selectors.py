@@ -295,11 +295,45 @@ def test_search_page_past_the_end_is_empty(five: None) -> None:
 # --- matching -----------------------------------------------------------------------------
 
 
-def test_search_any_words_fallback_when_no_document_has_all(five: None) -> None:
+@pytest.fixture
+def twenty(five: None, make_cluster: MakeCluster) -> None:
+    """The five and fifteen networks of other fields, every one of them "a network": a word
+    that tells nothing here, as "cluster" tells nothing in a landscape of clusters."""
+    for n in range(15):
+        make_cluster(
+            slug=f"network-{n}",
+            name=f"Network {n}",
+            technology_fields=["automotive" if n % 2 else "biotechnology"],
+            description_en=f"A network of firms, number {n}.",
+        )
+    make_cluster(
+        slug="battery-network",
+        name="Battery Network",
+        technology_fields=["automotive"],
+        description_en="A network of firms making batteries.",
+    )
+    _index()
+
+
+def test_search_any_words_fallback_when_no_document_has_all(twenty: None) -> None:
     results = _lexical("photonics zeppelin")
 
     assert sorted(_slugs(results)) == ["de-photonics", "fr-photonics"]
     assert results.notice == ANY_WORDS_NOTICE
+
+
+def test_search_any_words_fallback_drops_matches_on_a_word_nearly_all_hold(
+    twenty: None, engine: str
+) -> None:
+    # No document holds all three words; 16 of 21 hold "network", one holds "batteries".
+    results = _lexical("network batteries ships")
+
+    assert (_slugs(results), results.total, results.notice) == (
+        ["battery-network"],
+        1,
+        ANY_WORDS_NOTICE,
+    )
+    assert _facet_counts(results)["country"] == [("DE", 1, False)]
 
 
 def test_search_all_words_match_needs_no_notice(five: None) -> None:

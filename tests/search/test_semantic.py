@@ -353,6 +353,21 @@ def test_index_edge_cases() -> None:
         VectorIndex([1], np.full((1, 8), np.inf))
 
 
+def test_index_similarities_follow_the_asked_ids_and_mark_missing_ones() -> None:
+    rng = np.random.default_rng(8)
+    vectors = _unit_rows(rng, 3, 8)
+    index = VectorIndex([5, 3, 9], vectors)
+    query = vectors[2] * 3  # normalised by the index
+
+    got = index.similarities(query, np.array([9, 4, 5, 9]))
+
+    reference = vectors.astype(np.float16).astype(np.float32) @ vectors[2]
+    assert np.allclose(got, [reference[2], -1.0, reference[0], reference[2]], atol=1e-3)
+    assert got[0] == pytest.approx(1.0, abs=1e-3)
+    assert index.similarities(np.zeros(8), np.array([5])).tolist() == [-1.0]
+    assert VectorIndex.empty(8).similarities(query, np.array([5])).tolist() == [-1.0]
+
+
 def test_index_build_from_bytes_skips_wrong_sizes_and_keeps_last_duplicate() -> None:
     rng = np.random.default_rng(9)
     vectors = _unit_rows(rng, 4, 16)

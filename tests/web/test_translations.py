@@ -8,9 +8,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import django
 import pytest
 from babel.messages.catalog import Message
 from babel.messages.extract import extract
+from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 from django.apps import apps as django_apps
 from django.conf import settings
@@ -55,9 +57,11 @@ def test_german_catalogue_is_complete(po: Path) -> None:
 # from the code itself, as `makemessages` would but with Babel, which needs no GNU gettext:
 # Python with Django's translation functions, templates turned into Python-like calls by
 # Django's own `templatize` (the step `makemessages` runs before xgettext), and JavaScript for
-# the `djangojs` domain. Each string must have a German translation in the first of our
-# catalogues Django asks (LOCALE_PATHS, then the apps in INSTALLED_APPS order); an untranslated
-# entry is left out of the compiled catalogue, so Django would ask the next one.
+# the `djangojs` domain. Each string must have a German translation in the first catalogue
+# Django asks that has one: LOCALE_PATHS (our core catalogue first), then the apps in
+# INSTALLED_APPS order (our apps' own catalogues, and those of installed packages whose
+# templates ours replace, such as allauth's), then Django's own. An untranslated entry is left
+# out of the compiled catalogue, so Django would ask the next one.
 
 # Django's translation functions and where their message (and context) stand.
 PYTHON_KEYWORDS: dict[str, Any] = {
@@ -123,23 +127,33 @@ def _source_strings() -> dict[str, list[Source]]:
 
 
 def _translated(message: Message) -> bool:
-    strings = message.string if isinstance(message.string, tuple) else (message.string,)
+    strings = (message.string,) if isinstance(message.string, str) else message.string
     return not message.fuzzy and all(strings)
 
 
 def _german_catalogues(domain: str) -> list[dict[tuple[str | None, str], Message]]:
-    """Our catalogues in the order Django asks them: LOCALE_PATHS first, then the apps."""
+    """The German catalogues in the order Django asks them: LOCALE_PATHS, the apps, Django.
+    Ours are read from their sources (.po; the compiled .mo may be stale), installed packages'
+    from what they ship."""
     folders = [Path(folder) for folder in settings.LOCALE_PATHS]
     folders += [Path(app.path) / "locale" for app in django_apps.get_app_configs()]
+    folders.append(Path(django.__file__).parent / "conf" / "locale")
     catalogues = []
     for folder in folders:
         po = folder / "de" / "LC_MESSAGES" / f"{domain}.po"
-        if po.is_file() and PACKAGE in po.resolve().parents:
+        mo = po.with_suffix(".mo")
+        ours = PACKAGE in po.resolve().parents
+        if po.is_file() and (ours or not mo.is_file()):
             with po.open("rb") as handle:
                 catalogue = read_po(handle)
-            catalogues.append(
-                {(m.context, m.id[0] if isinstance(m.id, tuple) else m.id): m for m in catalogue}
-            )
+        elif mo.is_file() and not ours:
+            with mo.open("rb") as handle:
+                catalogue = read_mo(handle)
+        else:
+            continue
+        catalogues.append(
+            {(m.context, m.id if isinstance(m.id, str) else m.id[0]): m for m in catalogue}
+        )
     return catalogues
 
 
@@ -147,7 +161,7 @@ def _served(source: Source, catalogues: list[dict[tuple[str | None, str], Messag
     for catalogue in catalogues:
         message = catalogue.get((source.context, source.msgid))
         if message is not None and _translated(message):
-            return source.plural is None or isinstance(message.string, tuple)
+            return source.plural is None or not isinstance(message.string, str)
     return False
 
 

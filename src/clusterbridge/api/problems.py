@@ -52,6 +52,7 @@ _PROBLEM_DESCRIPTIONS = {
     404: "No such resource.",
     413: "The upload is too large.",
     422: "Invalid parameters or data; `errors` names each one.",
+    429: "Too many wrong tokens from this client address; `Retry-After` says when to try again.",
 }
 
 
@@ -64,6 +65,9 @@ def problem_responses(
     not what `api.root` sends, and schema checkers (schemathesis) would flag the mismatch.
     """
     body = {PROBLEM_CONTENT_TYPE: {"schema": schema or problem_schema()}}
+    if 401 in statuses and 429 not in statuses:
+        # Wherever a token is checked, wrong tokens are throttled per client address.
+        statuses = (*statuses, 429)
     return {
         "responses": {
             status: {

@@ -10,6 +10,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from clusterbridge.api.auth import TokenThrottledError
 from clusterbridge.api.problems import problem
 from clusterbridge.clusters.api import router as clusters_router
 from clusterbridge.cooperation.api import router as cooperation_router
@@ -83,6 +84,15 @@ def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
 def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     response = problem(401, "Unauthorized", "A valid bearer token is required.")
     response.headers["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+@api.exception_handler(TokenThrottledError)
+def _throttled(request: HttpRequest, exc: TokenThrottledError) -> HttpResponse:
+    response = problem(
+        429, "Too many requests", "Too many wrong tokens from your address; try again later."
+    )
+    response.headers["Retry-After"] = "300"
     return response
 
 

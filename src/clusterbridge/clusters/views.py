@@ -58,6 +58,7 @@ def cluster_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "country_name": geo.country_name(cluster.country),
         "region_name": geo.subdivision_name(cluster.region) if cluster.region else "",
         "can_edit": request.user.has_perm("clusters.change_cluster_profile", cluster),
+        "is_claimed": cluster.managers.exists(),
         "jsonld": record_to_jsonld(record, base_url=request.build_absolute_uri("/")),
     }
     return render(request, "clusters/detail.html", context)

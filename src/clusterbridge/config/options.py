@@ -67,8 +67,10 @@ OPTIONS: tuple[Option, ...] = (
     Option(
         "EMAIL_URL",
         "str",
-        "console:",
-        "Outgoing mail: `console:` prints mails, `smtp://user:pass@host:587?tls=1` sends them.",
+        "",
+        "Outgoing mail: `smtp://user:pass@host:587?tls=1` sends them, `console:` prints them, "
+        "`outbox:` keeps them for the outbox page (`/en/accounts/outbox/`, DEBUG only). "
+        "Empty: `outbox:` when DEBUG, else `console:`.",
     ),
     Option(
         "DEFAULT_FROM_EMAIL",
@@ -95,6 +97,64 @@ OPTIONS: tuple[Option, ...] = (
         "int",
         "10",
         "How many contact requests one person may send to other clusters within a day.",
+    ),
+    Option(
+        "TRUSTED_CLIENT_IP_HEADER",
+        "str",
+        "",
+        "Header a trusted reverse proxy sets to the client's address (e.g. `X-Real-IP`); "
+        "login throttling and the sign-in log use it. Empty: the connection's address.",
+    ),
+    Option(
+        "TRUSTED_PROXY_COUNT",
+        "int",
+        "0",
+        "Number of your own proxies in front of the app; with 1 or more, the client address is "
+        "read from `X-Forwarded-For` at that position (ignored when the header above is set).",
+    ),
+    # The operator's details for the imprint and privacy pages; `check --deploy` names the
+    # required ones that are still empty.
+    Option("OPERATOR_NAME", "str", "", "Name of the person or organisation running the site."),
+    Option(
+        "OPERATOR_ADDRESS",
+        "str",
+        "",
+        "The operator's postal address; separate lines with `;`.",
+    ),
+    Option("OPERATOR_EMAIL", "str", "", "The operator's contact e-mail address."),
+    Option("OPERATOR_PHONE", "str", "", "The operator's telephone number (optional)."),
+    Option(
+        "OPERATOR_REPRESENTATIVE",
+        "str",
+        "",
+        "Who represents the operator if it is an organisation, e.g. its managing director.",
+    ),
+    Option(
+        "OPERATOR_REGISTER",
+        "str",
+        "",
+        "Register court and number, e.g. `Amtsgericht Berlin-Charlottenburg, HRB 12345` (if any).",
+    ),
+    Option("OPERATOR_VAT_ID", "str", "", "The operator's VAT identification number (if any)."),
+    Option(
+        "DATA_PROTECTION_CONTACT",
+        "str",
+        "",
+        "Whom to ask about personal data (e.g. the data protection officer's address); "
+        "empty uses OPERATOR_EMAIL.",
+    ),
+    Option(
+        "SIGN_IN_LOG_DAYS",
+        "int",
+        "90",
+        "How many days sign-ins and failed attempts (with the client address) are kept.",
+    ),
+    Option(
+        "COOPERATION_INVITE_UNCLAIMED",
+        "bool",
+        "false",
+        "When a contact request is held for a cluster without managers, mail its published "
+        "address an invitation to join (once while requests wait). Never on for the demo.",
     ),
 )
 

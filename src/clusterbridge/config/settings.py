@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.sitemaps",
+    "allauth",
+    "allauth.account",
     "django_htmx",
     "rules.apps.AutodiscoverRulesConfig",
     "clusterbridge.taxonomy",
@@ -57,6 +59,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -111,11 +114,40 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Signs in by e-mail address (django-allauth); the admin's own login goes through it too.
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
-LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "web:home"
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "accounts:dashboard"
 LOGOUT_REDIRECT_URL = "web:home"
+
+# Accounts (django-allauth): sign-in by e-mail, verified before the first sign-in; a taken
+# address at sign-up gets the same answer as a new one (a mail tells its owner), so accounts
+# cannot be probed; one address per person, a new one verified before it replaces the old.
+ACCOUNT_ADAPTER = "clusterbridge.accounts.adapter.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_SIGNUP_FORM_CLASS = "clusterbridge.accounts.forms.SignupDetailsForm"
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[clusterbridge] "
+ACCOUNT_USER_DISPLAY = "clusterbridge.accounts.models.display_name"
+ACCOUNT_LOGOUT_REDIRECT_URL = "web:home"
+# Throttling per account and per client address. A successful sign-in takes back only its own
+# attempt, so an attacker cannot wipe the count by signing in to an account of their own.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": "20/5m/ip,5/5m/key",
+    "api_token_failed": "20/5m/ip",
+}
+# The client address comes from a header only when a trusted proxy sets it (see README).
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env_str("TRUSTED_CLIENT_IP_HEADER") or None
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT")
+SIGN_IN_LOG_DAYS = env_int("SIGN_IN_LOG_DAYS")
 
 _redis_url = env_str("REDIS_URL")
 CACHES = {
@@ -128,7 +160,7 @@ CACHES = {
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("de", _("German"))]
-LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+LOCALE_PATHS = [PACKAGE_DIR / "locale", PACKAGE_DIR / "accounts" / "allauth_locale"]
 # English dates as in Britain (7 December 2026, 07/12/2026, 24-hour clock); see formats/en.
 FORMAT_MODULE_PATH = ["clusterbridge.formats"]
 USE_I18N = True
@@ -164,6 +196,8 @@ def _email_settings(url: str) -> dict[str, object]:
     parsed = urlparse(url)
     if parsed.scheme == "console":
         return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    if parsed.scheme == "outbox":
+        return {"EMAIL_BACKEND": "clusterbridge.accounts.outbox.OutboxBackend"}
     if parsed.scheme == "locmem":
         return {"EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
     if parsed.scheme in {"smtp", "smtps"}:
@@ -177,10 +211,16 @@ def _email_settings(url: str) -> dict[str, object]:
             "EMAIL_USE_TLS": query.get("tls", ["0"])[0] in {"1", "true"},
             "EMAIL_USE_SSL": parsed.scheme == "smtps",
         }
-    raise ValueError(f"EMAIL_URL={url!r}: use console:, locmem: or smtp://user:pass@host:port")
+    raise ValueError(
+        f"EMAIL_URL={url!r}: use console:, outbox:, locmem: or smtp://user:pass@host:port"
+    )
 
 
-globals().update(_email_settings(env_str("EMAIL_URL")))
+# Without EMAIL_URL, a local (DEBUG) run keeps mails for the outbox page, so a newcomer can
+# follow a verification link without a mail server; elsewhere they are printed.
+EMAIL_URL = env_str("EMAIL_URL") or ("outbox:" if DEBUG else "console:")
+globals().update(_email_settings(EMAIL_URL))
+OUTBOX_DIR = VAR_DIR / "outbox"
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL")
 
 # Security headers; HTTPS-only settings switch on with SECURE=true.
@@ -203,12 +243,19 @@ CONTENT_SECURITY_POLICY = (
     "connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
 )
 
-# Login throttling: attempts per user name and per address within the window.
-LOGIN_RATE_LIMIT = 5
-LOGIN_RATE_WINDOW_SECONDS = 300
-
 API_PAGE_SIZE_MAX = env_int("API_PAGE_SIZE_MAX")
 COOPERATION_CONTACT_REQUESTS_PER_DAY = env_int("CONTACT_REQUESTS_PER_DAY")
+COOPERATION_INVITE_UNCLAIMED = env_bool("COOPERATION_INVITE_UNCLAIMED")
+
+# Imprint and privacy pages (web.legal); `check --deploy` fails while required ones are empty.
+OPERATOR_NAME = env_str("OPERATOR_NAME")
+OPERATOR_ADDRESS = env_str("OPERATOR_ADDRESS")
+OPERATOR_EMAIL = env_str("OPERATOR_EMAIL")
+OPERATOR_PHONE = env_str("OPERATOR_PHONE")
+OPERATOR_REPRESENTATIVE = env_str("OPERATOR_REPRESENTATIVE")
+OPERATOR_REGISTER = env_str("OPERATOR_REGISTER")
+OPERATOR_VAT_ID = env_str("OPERATOR_VAT_ID")
+DATA_PROTECTION_CONTACT = env_str("DATA_PROTECTION_CONTACT")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 LOGGING = {

@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
@@ -5,6 +6,9 @@ from django.views.i18n import JavaScriptCatalog
 
 from clusterbridge.api.root import api
 from clusterbridge.web import views as web_views
+
+# The admin signs in through the platform's own sign-in page, with the same throttle and log.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns = [
     path("", web_views.root_redirect, name="root"),
@@ -23,6 +27,7 @@ urlpatterns += i18n_patterns(
     path("cooperation/", include("clusterbridge.cooperation.urls")),
     path("programme/", include("clusterbridge.programme.urls")),
     path("accounts/", include("clusterbridge.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     prefix_default_language=True,

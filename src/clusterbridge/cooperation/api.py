@@ -16,11 +16,13 @@ from clusterbridge.accounts.models import User
 from clusterbridge.accounts.services import api_token_authenticate
 from clusterbridge.api.auth import TokenAuth
 from clusterbridge.api.problems import problem, problem_responses
-from clusterbridge.cooperation import selectors, services
-from clusterbridge.cooperation.models import ContactRequest, Partnership, ProjectIdea
+from clusterbridge.cooperation import conversation, selectors, services
+from clusterbridge.cooperation.models import ContactRequest, Message, Partnership, ProjectIdea
 from clusterbridge.cooperation.schemas import (
     ContactRequestIn,
     ContactRequestOut,
+    MessageIn,
+    MessageOut,
     PartnershipDetailOut,
     PartnershipOut,
     PartnershipQuery,
@@ -157,7 +159,9 @@ def contact_request_create(
     request: HttpRequest, payload: ContactRequestIn
 ) -> Status | HttpResponse:
     """Sends a contact request from a cluster you manage to a cluster abroad (or, from abroad,
-    to a German cluster). Its management is told by e-mail."""
+    to a German cluster). Its management is told by e-mail. A cluster that has no managers on
+    the platform yet cannot be told: the request is then `held` (see `notice`) and delivered
+    when the cluster gets its first managers."""
     actor = _actor(request)
     sender_cluster = selectors.cluster_by_slug(payload.from_cluster)
     receiver_cluster = selectors.cluster_by_slug(payload.to_cluster)
@@ -300,3 +304,38 @@ def project_idea_update(request: HttpRequest, idea_id: int, payload: ProjectIdea
     return services.project_idea_update(
         idea=idea, actor=actor, title=payload.title, summary=payload.summary
     )
+
+
+# --- conversation -----------------------------------------------------------------------------
+
+
+@router.get(
+    "/partnerships/{partnership_id}/messages",
+    auth=TokenAuth(),
+    response=list[MessageOut],
+    url_name="message_list",
+    openapi_extra=problem_responses(401, 404, 422),
+)
+def message_list(request: HttpRequest, partnership_id: int) -> list[Message]:
+    """The partners' conversation, oldest message first: for the managers of the two clusters
+    and administrators (404 for anyone else)."""
+    partnership = selectors.conversation_get(pk=partnership_id, user=_actor(request))
+    return list(selectors.messages_of(partnership))
+
+
+@router.post(
+    "/partnerships/{partnership_id}/messages",
+    auth=TokenAuth(),
+    response={201: MessageOut},
+    url_name="message_create",
+    openapi_extra=problem_responses(401, 403, 404, 422),
+)
+def message_create(request: HttpRequest, partnership_id: int, payload: MessageIn) -> Status:
+    """Writes in the partners' conversation (managers of either cluster, administrators); the
+    other side's managers are told by e-mail."""
+    actor = _actor(request)
+    partnership = selectors.conversation_get(pk=partnership_id, user=actor)
+    message = conversation.message_post(
+        partnership=partnership, actor=actor, body=payload.body, base_url=_base_url(request)
+    )
+    return Status(201, message)

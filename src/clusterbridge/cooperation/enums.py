@@ -5,9 +5,26 @@ from django.utils.translation import pgettext_lazy
 
 class ContactRequestStatus(models.TextChoices):
     OPEN = "open", pgettext_lazy("contact request", "open")
+    # Sent to a cluster that nobody manages on the platform yet: kept until the cluster gets
+    # its first managers, then delivered (open). Never reported as delivered before that.
+    HELD = "held", pgettext_lazy("contact request", "held")
     ACCEPTED = "accepted", pgettext_lazy("contact request", "accepted")
     DECLINED = "declined", pgettext_lazy("contact request", "declined")
     WITHDRAWN = "withdrawn", pgettext_lazy("contact request", "withdrawn")
+
+
+# What the sender of a held request is told, on the page and in the API.
+HELD_NOTICE = _(
+    "This cluster has not joined clusterbridge yet. We will deliver your request when it does, "
+    "and tell you."
+)
+
+# Requests nobody has answered yet: at most one per pair of clusters, and the sender may take
+# them back.
+UNANSWERED_STATUSES: tuple[ContactRequestStatus, ...] = (
+    ContactRequestStatus.OPEN,
+    ContactRequestStatus.HELD,
+)
 
 
 class PartnershipStage(models.TextChoices):

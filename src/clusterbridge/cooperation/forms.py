@@ -1,10 +1,19 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext_lazy as _
 
 from clusterbridge.cooperation import validators
 from clusterbridge.cooperation.enums import PartnershipStage
+
+
+def _fill_lazily(text: Promise, **values: Any) -> Any:
+    """`text % values`, worked out when shown: `%` on a lazy string translates it at once, so a
+    help text filled in at import time would stay in the language the process started in."""
+    return lazy(lambda: str(text) % values, str)()
 
 
 class ContactRequestForm(forms.Form):
@@ -17,11 +26,14 @@ class ContactRequestForm(forms.Form):
         label=_("Message"),
         widget=forms.Textarea(attrs={"rows": 8}),
         max_length=validators.MESSAGE_MAX_LENGTH,
-        help_text=_(
-            "Introduce your cluster and say why you are getting in touch "
-            "(%(min)d to %(max)d characters, plain text)."
-        )
-        % {"min": validators.MESSAGE_MIN_LENGTH, "max": validators.MESSAGE_MAX_LENGTH},
+        help_text=_fill_lazily(
+            _(
+                "Introduce your cluster and say why you are getting in touch "
+                "(%(min)d to %(max)d characters, plain text)."
+            ),
+            min=validators.MESSAGE_MIN_LENGTH,
+            max=validators.MESSAGE_MAX_LENGTH,
+        ),
     )
 
     def clean_topic(self) -> str:
@@ -74,3 +86,24 @@ class ProjectIdeaForm(forms.Form):
 
     def clean_summary(self) -> str:
         return validators.clean_message(self.cleaned_data["summary"])
+
+
+class MessageForm(forms.Form):
+    # No `max_length` on the field: the validator's message says how long the text is and what
+    # the limit is, the same words the API gives; the browser stops typing at the limit anyway.
+    body = forms.CharField(
+        label=_("Your message"),
+        widget=forms.Textarea(attrs={"rows": 5, "maxlength": validators.BODY_MAX_LENGTH}),
+        help_text=_fill_lazily(
+            _("Plain text, at most %(max)d characters. The other side is told by e-mail."),
+            max=validators.BODY_MAX_LENGTH,
+        ),
+    )
+
+    def clean_body(self) -> str:
+        return validators.clean_body(self.cleaned_data["body"])
+
+
+class AddressSharingForm(forms.Form):
+    cluster = forms.IntegerField(widget=forms.HiddenInput)
+    share = forms.BooleanField(required=False, widget=forms.HiddenInput)

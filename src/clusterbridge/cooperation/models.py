@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -10,9 +12,18 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from clusterbridge.accounts.models import display_name
 from clusterbridge.clusters.models import Cluster
 from clusterbridge.cooperation import validators
-from clusterbridge.cooperation.enums import ContactRequestStatus, PartnershipStage
+from clusterbridge.cooperation.enums import (
+    HELD_NOTICE,
+    UNANSWERED_STATUSES,
+    ContactRequestStatus,
+    PartnershipStage,
+)
+
+if TYPE_CHECKING:
+    pass
 
 
 class Partnership(models.Model):
@@ -156,6 +167,9 @@ class ContactRequest(models.Model):
         related_name="contact_requests",
     )
     created_at = models.DateTimeField(_("sent"), default=timezone.now, db_index=True)
+    # Only for a request that was held: when the cluster's first managers received it. Any
+    # other request reached its managers when it was sent.
+    delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -171,11 +185,12 @@ class ContactRequest(models.Model):
                 name="contact_request_not_to_itself",
                 condition=~Q(sender_cluster=F("receiver_cluster")),
             ),
-            # At most one open request per pair of clusters, whichever side asked first.
+            # At most one unanswered (open or held) request per pair of clusters, whichever
+            # side asked first.
             models.UniqueConstraint(
                 Least("sender_cluster", "receiver_cluster"),
                 Greatest("sender_cluster", "receiver_cluster"),
-                condition=Q(status=ContactRequestStatus.OPEN),
+                condition=Q(status__in=[status.value for status in UNANSWERED_STATUSES]),
                 name="contact_request_one_open_per_pair",
             ),
         ]
@@ -189,6 +204,19 @@ class ContactRequest(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == ContactRequestStatus.OPEN
+
+    @property
+    def is_held(self) -> bool:
+        return self.status == ContactRequestStatus.HELD
+
+    @property
+    def is_unanswered(self) -> bool:
+        return self.status in UNANSWERED_STATUSES
+
+    @property
+    def notice(self) -> str:
+        """What the sender needs to know about the request's state beyond its status."""
+        return str(HELD_NOTICE) if self.is_held else ""
 
 
 class ProjectIdea(models.Model):
@@ -220,3 +248,81 @@ class ProjectIdea(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Message(models.Model):
+    """One message in the conversation of two partners.
+
+    Tied to the partnership, not to the contact request that opened it: the partnership is the
+    lasting relation of the two clusters (the request is answered once and done), it names both
+    sides alike (German cluster and partner instead of sender and receiver), its parties are
+    the ones who may read and write, and the talk goes on through every stage, also after the
+    partnership was ended and reopened."""
+
+    partnership = models.ForeignKey(
+        Partnership,
+        verbose_name=_("partnership"),
+        on_delete=models.CASCADE,
+        related_name="messages",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("written by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # The side the author wrote for; empty for a platform administrator.
+    author_cluster = models.ForeignKey(
+        Cluster,
+        verbose_name=_("for"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    body = models.TextField(_("message"), max_length=validators.BODY_MAX_LENGTH)
+    created_at = models.DateTimeField(_("written"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        indexes = [models.Index(fields=["partnership", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.partnership}: {self.author_name}, {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def author_name(self) -> str:
+        return display_name(self.author)
+
+
+class AddressSharing(models.Model):
+    """One side of a partnership has agreed to show its managers' e-mail addresses to the
+    other side. The addresses are shown only while both sides have such a row."""
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="address_sharing"
+    )
+    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="+")
+    switched_on_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("switched on by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    switched_on_at = models.DateTimeField(_("switched on"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("e-mail address sharing")
+        verbose_name_plural = _("e-mail address sharing")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "cluster"], name="address_sharing_once_per_side"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partnership}: {self.cluster}"

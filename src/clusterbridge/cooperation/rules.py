@@ -51,3 +51,10 @@ rules.add_perm("cooperation.move_partnership", is_partnership_party | is_admin)
 rules.add_perm("cooperation.view_project_ideas", is_partnership_party | is_admin)
 rules.add_perm("cooperation.add_project_idea", is_partnership_party)
 rules.add_perm("cooperation.change_project_idea", is_idea_party)
+# The partners' conversation: the managers of the two clusters and administrators (who may help
+# out) read and write; anyone else is told it does not exist.
+rules.add_perm("cooperation.view_conversation", is_partnership_party | is_admin)
+rules.add_perm("cooperation.post_message", is_partnership_party | is_admin)
+# Sharing e-mail addresses is a cluster's own consent, given by one of its managers (the object
+# is the cluster); nobody gives it on its behalf.
+rules.add_perm("cooperation.share_addresses", is_cluster_manager)

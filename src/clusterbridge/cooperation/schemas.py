@@ -12,7 +12,7 @@ from pydantic import ConfigDict
 from clusterbridge.clusters.models import Cluster
 from clusterbridge.cooperation import validators
 from clusterbridge.cooperation.enums import PartnershipStage
-from clusterbridge.cooperation.models import ContactRequest, Partnership, ProjectIdea
+from clusterbridge.cooperation.models import ContactRequest, Message, Partnership, ProjectIdea
 
 
 def _request(context: Any) -> HttpRequest:
@@ -90,10 +90,21 @@ class ContactRequestOut(Schema):
     created_at: datetime
     decided_at: datetime | None
     partnership_id: int | None
+    notice: str = Field(
+        description="What the sender needs to know about the request's state, in plain words; "
+        "empty unless the request is held (its cluster has no managers on the platform yet)."
+    )
+    delivered_at: datetime | None = Field(
+        description="For a request that was held: when the cluster's managers received it."
+    )
 
     @staticmethod
     def resolve_sent_by(obj: ContactRequest) -> str:
         return obj.sender.get_username() if obj.sender is not None else ""
+
+    @staticmethod
+    def resolve_notice(obj: ContactRequest) -> str:
+        return obj.notice
 
 
 class ContactRequestIn(Schema):
@@ -150,4 +161,30 @@ class ProjectIdeaIn(Schema):
     summary: str = Field(
         description=f"{validators.MESSAGE_MIN_LENGTH} to {validators.MESSAGE_MAX_LENGTH} "
         "characters of plain text."
+    )
+
+
+class MessageOut(Schema):
+    id: int
+    partnership_id: int
+    author: str = Field(
+        description="The author's name, or “former user” for an account that is gone."
+    )
+    author_cluster: ClusterRefOut | None = Field(
+        description="The side the author wrote for; null for a platform administrator."
+    )
+    body: str
+    created_at: datetime
+
+    @staticmethod
+    def resolve_author(obj: Message) -> str:
+        return obj.author_name
+
+
+class MessageIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    body: str = Field(
+        description=f"1 to {validators.BODY_MAX_LENGTH} characters of plain text; control "
+        "characters are removed."
     )

@@ -12,9 +12,15 @@ from django.utils.translation import gettext as _
 
 from clusterbridge.accounts.models import User
 from clusterbridge.clusters.models import Cluster
-from clusterbridge.cooperation.enums import ContactRequestStatus, PartnershipStage
+from clusterbridge.cooperation.enums import (
+    UNANSWERED_STATUSES,
+    ContactRequestStatus,
+    PartnershipStage,
+)
 from clusterbridge.cooperation.models import (
+    AddressSharing,
     ContactRequest,
+    Message,
     Partnership,
     PartnershipStageChange,
     ProjectIdea,
@@ -61,14 +67,17 @@ def _with_parties(requests: QuerySet[ContactRequest]) -> QuerySet[ContactRequest
 
 
 def contact_requests_visible_to(user: AnyUser) -> QuerySet[ContactRequest]:
-    """Requests of the clusters `user` manages, in both directions; administrators see all."""
+    """Requests of the clusters `user` manages, in both directions; administrators see all.
+    A held request is the sender's alone until it is delivered: a manager added to the
+    receiving cluster meanwhile does not see it, nor answer it."""
     requests = _with_parties(ContactRequest.objects.all())
     if _is_admin(user):
         return requests
     if not user.is_authenticated or not user.is_active:
         return requests.none()
     return requests.filter(
-        Q(sender_cluster__managers=user) | Q(receiver_cluster__managers=user)
+        Q(sender_cluster__managers=user)
+        | (Q(receiver_cluster__managers=user) & ~Q(status=ContactRequestStatus.HELD))
     ).distinct()
 
 
@@ -87,10 +96,13 @@ def contact_request_inbox(user: AnyUser) -> Inbox:
     received: list[ContactRequest] = []
     sent: list[ContactRequest] = []
     for request in requests:
-        (received if request.receiver_cluster_id in ids else sent).append(request)
-    # Open requests are the ones waiting for someone; the rest is history.
-    received.sort(key=lambda r: r.status != ContactRequestStatus.OPEN)
-    sent.sort(key=lambda r: r.status != ContactRequestStatus.OPEN)
+        if request.receiver_cluster_id in ids and request.status != ContactRequestStatus.HELD:
+            received.append(request)
+        elif request.sender_cluster_id in ids:
+            sent.append(request)
+    # Open (and held) requests are the ones waiting for someone; the rest is history.
+    received.sort(key=lambda r: r.status not in UNANSWERED_STATUSES)
+    sent.sort(key=lambda r: r.status not in UNANSWERED_STATUSES)
     return Inbox(received=received, sent=sent)
 
 
@@ -110,10 +122,35 @@ def open_request_count(*, cluster: Cluster) -> int:
 
 
 def open_request_between(a: Cluster, b: Cluster) -> ContactRequest | None:
+    """The unanswered request of two clusters, open or held: either counts as open."""
     return ContactRequest.objects.filter(
         Q(sender_cluster=a, receiver_cluster=b) | Q(sender_cluster=b, receiver_cluster=a),
-        status=ContactRequestStatus.OPEN,
+        status__in=UNANSWERED_STATUSES,
     ).first()
+
+
+def cluster_has_managers(cluster: Cluster) -> bool:
+    """Whether someone on the platform manages the cluster: without an active manager a contact
+    request to it would reach nobody, so it is held."""
+    return cluster.managers.filter(is_active=True).exists()
+
+
+def held_request_count(*, cluster: Cluster) -> int:
+    return ContactRequest.objects.filter(
+        receiver_cluster=cluster, status=ContactRequestStatus.HELD
+    ).count()
+
+
+def cluster_public_address(cluster: Cluster) -> str:
+    """The address the cluster's management publishes in the data: its management
+    organisation's, else its first contact's that has one; empty if there is none."""
+    organisation = cluster.management_organisation
+    if organisation is None:
+        return ""
+    if organisation.email:
+        return organisation.email
+    contact = organisation.contacts.exclude(email="").order_by("name", "pk").first()
+    return contact.email if contact is not None else ""
 
 
 # --- partnerships -----------------------------------------------------------------------------
@@ -208,3 +245,86 @@ def project_idea_get(*, pk: int, user: AnyUser) -> ProjectIdea:
     ):
         raise Http404(_("No such project idea."))
     return idea
+
+
+# --- conversation -----------------------------------------------------------------------------
+
+
+def conversation_get(*, pk: int, user: AnyUser) -> Partnership:
+    """The partnership whose conversation `user` may read, or 404: an outsider learns nothing,
+    not even that the partners talk."""
+    partnership = _partnerships().filter(pk=pk).first()
+    if partnership is None or not (
+        user.is_authenticated and user.has_perm("cooperation.view_conversation", partnership)
+    ):
+        raise Http404(_("No such conversation."))
+    return partnership
+
+
+def messages_of(partnership: Partnership) -> QuerySet[Message]:
+    """The conversation, oldest message first. Callers check access with `conversation_get`."""
+    return partnership.messages.select_related("author", "author_cluster").order_by(
+        "created_at", "pk"
+    )
+
+
+@dataclass(frozen=True)
+class SharedAddress:
+    name: str
+    email: str
+
+
+@dataclass(frozen=True)
+class SideSharing:
+    """One side of a conversation: whether it shares its managers' addresses, and (only when
+    both sides do) the addresses."""
+
+    cluster: Cluster
+    sharing: AddressSharing | None
+    addresses: list[SharedAddress]
+
+
+def address_sharing_of(partnership: Partnership) -> list[SideSharing]:
+    """Both sides, German cluster first. Addresses are filled in only when both sides have
+    switched sharing on; until then neither side sees any."""
+    rows = {
+        row.cluster_id: row
+        for row in AddressSharing.objects.filter(partnership=partnership).select_related(
+            "switched_on_by"
+        )
+    }
+    clusters = (partnership.german_cluster, partnership.partner_cluster)
+    both = all(cluster.pk in rows for cluster in clusters)
+    sides = []
+    for cluster in clusters:
+        addresses = []
+        if both:
+            managers = cluster.managers.filter(is_active=True).exclude(email="").order_by("pk")
+            addresses = [
+                SharedAddress(manager.get_full_name() or manager.get_username(), manager.email)
+                for manager in managers
+            ]
+        sides.append(
+            SideSharing(cluster=cluster, sharing=rows.get(cluster.pk), addresses=addresses)
+        )
+    return sides
+
+
+def latest_messages_for(user: AnyUser, *, limit: int = 5) -> list[Message]:
+    """The newest messages in the conversations of the clusters `user` manages (the dashboard's
+    list); administrators' own view of every conversation is not meant here."""
+    ids = managed_cluster_ids(user)
+    if not ids:
+        return []
+    return list(
+        Message.objects.filter(
+            Q(partnership__german_cluster__in=ids) | Q(partnership__partner_cluster__in=ids)
+        )
+        .select_related(
+            "author",
+            "author_cluster",
+            "partnership__german_cluster",
+            "partnership__partner_cluster",
+        )
+        .order_by("-created_at", "-pk")[:limit]
+    )

@@ -6,29 +6,33 @@ commit."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 import rules
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from clusterbridge.accounts.models import User
+from clusterbridge.accounts.models import User, display_name
 from clusterbridge.audit.services import audit_record, changes_between
 from clusterbridge.clusters.models import Cluster
 from clusterbridge.cooperation import selectors, validators
 from clusterbridge.cooperation.enums import (
     IDEA_STAGES,
+    UNANSWERED_STATUSES,
     ContactRequestStatus,
     PartnershipStage,
     allowed_moves,
+)
+from clusterbridge.cooperation.mail import (
+    Recipient,
+    cluster_language,
+    mail_after_commit,
+    managers_recipients,
+    receiver_recipients,
+    user_recipient,
 )
 from clusterbridge.cooperation.models import (
     ContactRequest,
@@ -60,78 +64,6 @@ class ContactRequestThrottledError(Exception):
             )
             % {"limit": limit}
         )
-
-
-# --- mail -------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Recipient:
-    address: str
-    language: str
-
-
-def _language_of(user: User) -> str:
-    return user.preferred_language if user.preferred_language in {"en", "de"} else "en"
-
-
-def _mail_after_commit(
-    *, recipients: Iterable[_Recipient], template: str, context: dict[str, Any], link: str
-) -> None:
-    """One mail per recipient, each in the recipient's language, sent once the transaction has
-    committed (a rolled-back request never mails anyone). `link` is a URL name and pk, resolved
-    under the recipient's language prefix."""
-    recipients = list(recipients)
-    if not recipients:
-        return
-
-    def send() -> None:
-        for recipient in recipients:
-            with translation.override(recipient.language):
-                url = context["base_url"].rstrip("/") + reverse(link, kwargs={"pk": context["pk"]})
-                rendered = render_to_string(
-                    f"cooperation/mail/{template}.txt", {**context, "url": url}
-                )
-                subject_lines = render_to_string(
-                    f"cooperation/mail/{template}_subject.txt", context
-                ).split()
-            EmailMessage(
-                subject=" ".join(subject_lines)[:200],
-                body=rendered.strip() + "\n",
-                to=[recipient.address],
-            ).send()
-
-    # Robust: a mail server that is down is logged, and does not turn a request that was saved
-    # into an error page (the sender would try again and hit the duplicate rule).
-    transaction.on_commit(send, robust=True)
-
-
-def _receiver_recipients(cluster: Cluster) -> list[_Recipient]:
-    """The receiving cluster's managers, each in their language, and its management
-    organisation's address (German for a German cluster, English otherwise)."""
-    recipients = _managers_recipients([cluster])
-    seen = {recipient.address.lower() for recipient in recipients}
-    organisation = cluster.management_organisation
-    if organisation is not None and organisation.email and organisation.email.lower() not in seen:
-        recipients.append(_Recipient(organisation.email, "de" if cluster.is_german else "en"))
-    return recipients
-
-
-def _managers_recipients(
-    clusters: Iterable[Cluster], *, exclude: User | None = None
-) -> list[_Recipient]:
-    """The active managers of the clusters, each address once and in its owner's language,
-    but the one who acted (`exclude`)."""
-    recipients: list[_Recipient] = []
-    seen: set[str] = {exclude.email.lower()} if exclude is not None and exclude.email else set()
-    for cluster in clusters:
-        for manager in cluster.managers.filter(is_active=True).exclude(email="").order_by("pk"):
-            if exclude is not None and manager.pk == exclude.pk:
-                continue
-            if manager.email.lower() not in seen:
-                seen.add(manager.email.lower())
-                recipients.append(_Recipient(manager.email, _language_of(manager)))
-    return recipients
 
 
 # --- contact requests -------------------------------------------------------------------------
@@ -235,12 +167,18 @@ def contact_request_send(
         sender_cluster=sender_cluster, receiver_cluster=receiver_cluster, actor=actor
     )
     _check_rate(actor)
+    # Without a manager on the platform the request would reach nobody: it is held, and
+    # delivered when the cluster gets its first managers (`contact_requests_deliver_held`).
+    held = not selectors.cluster_has_managers(receiver_cluster)
+    # Asked before saving: only a cluster's first held request invites its public address.
+    first_held = held and selectors.held_request_count(cluster=receiver_cluster) == 0
     request = ContactRequest(
         sender_cluster=sender_cluster,
         receiver_cluster=receiver_cluster,
         sender=actor,
         topic=cleaned["topic"],
         message=cleaned["message"],
+        status=ContactRequestStatus.HELD if held else ContactRequestStatus.OPEN,
     )
     request.full_clean()
     try:
@@ -255,7 +193,7 @@ def contact_request_send(
         ) from exc
     audit_record(
         actor=actor,
-        action="cooperation.contact_request.sent",
+        action="cooperation.contact_request.held" if held else "cooperation.contact_request.sent",
         target=request,
         changes={
             "from": sender_cluster.slug,
@@ -264,28 +202,127 @@ def contact_request_send(
         },
         cluster_id=sender_cluster.pk,
     )
-    _mail_after_commit(
-        recipients=_receiver_recipients(receiver_cluster),
+    if held:
+        if first_held and invite_unclaimed():
+            _invite(request, base_url=base_url)
+    else:
+        _mail_request(request, recipients=receiver_recipients(receiver_cluster), base_url=base_url)
+    return request
+
+
+def invite_unclaimed() -> bool:
+    """Whether a held request invites the cluster's published address to join: off unless a
+    deployment switches it on (never in the demo, whose clusters are real)."""
+    return bool(getattr(settings, "COOPERATION_INVITE_UNCLAIMED", False))
+
+
+def _mail_request(request: ContactRequest, *, recipients: list[Recipient], base_url: str) -> None:
+    sender = request.sender
+    mail_after_commit(
+        recipients=recipients,
         template="request_sent",
         context={
             "pk": request.pk,
             "base_url": base_url,
-            "sender_cluster": sender_cluster.name,
-            "receiver_cluster": receiver_cluster.name,
-            "sender_name": actor.get_full_name() or actor.get_username(),
+            "sender_cluster": request.sender_cluster.name,
+            "receiver_cluster": request.receiver_cluster.name,
+            "sender_name": display_name(sender),
             "topic": request.topic,
             "message": request.message,
         },
         link="cooperation:contact_request_detail",
     )
-    return request
 
 
-def _lock_open(contact_request: ContactRequest) -> ContactRequest:
+def _invite(request: ContactRequest, *, base_url: str) -> None:
+    """Tells the cluster's published address that a request waits for it and how to join;
+    the request itself (the message) stays on the platform until it is delivered."""
+    cluster = request.receiver_cluster
+    address = selectors.cluster_public_address(cluster)
+    if not address:
+        return
+    mail_after_commit(
+        recipients=[Recipient(address, cluster_language(cluster))],
+        template="request_invitation",
+        context={
+            "pk": request.pk,
+            "base_url": base_url,
+            "sender_cluster": request.sender_cluster.name,
+            "receiver_cluster": cluster.name,
+            "topic": request.topic,
+        },
+        link="clusters:detail",
+        link_kwargs={"slug": cluster.slug},
+    )
+
+
+@transaction.atomic
+def contact_requests_deliver_held(*, cluster: Cluster, base_url: str = "") -> int:
+    """Delivers the requests held for `cluster` once it has managers: each becomes open, its
+    managers are mailed the request and each sender is told it arrived (all after commit, each
+    in their own language). Returns how many were delivered; calling it again delivers nothing
+    twice, and a cluster still without managers keeps its requests held.
+
+    Called by whatever gives a cluster its first managers (claiming it), which is why it takes
+    no acting user: the delivery is the platform's, recorded in the audit log without one."""
+    if not selectors.cluster_has_managers(cluster):
+        return 0
+    # Locked, so that a sender withdrawing at this moment and a second delivery wait for this
+    # one (and then find nothing held).
+    ids = list(
+        ContactRequest.objects.select_for_update()
+        .filter(receiver_cluster=cluster, status=ContactRequestStatus.HELD)
+        .values_list("pk", flat=True)
+    )
+    requests = (
+        ContactRequest.objects.filter(pk__in=ids)
+        .select_related("sender_cluster", "receiver_cluster", "sender")
+        .order_by("created_at", "pk")
+    )
+    managers = managers_recipients([cluster])
+    now = timezone.now()
+    delivered = 0
+    for request in requests:
+        request.status = ContactRequestStatus.OPEN
+        request.delivered_at = now
+        request.full_clean()
+        request.save(update_fields=["status", "delivered_at"])
+        audit_record(
+            actor=None,
+            action="cooperation.contact_request.delivered",
+            target=request,
+            changes={"status": ["held", "open"]},
+            cluster_id=cluster.pk,
+        )
+        _mail_request(request, recipients=managers, base_url=base_url)
+        mail_after_commit(
+            recipients=user_recipient(request.sender),
+            template="request_delivered",
+            context={
+                "pk": request.pk,
+                "base_url": base_url,
+                "sender_cluster": request.sender_cluster.name,
+                "receiver_cluster": cluster.name,
+                "topic": request.topic,
+            },
+            link="cooperation:contact_request_detail",
+        )
+        delivered += 1
+    return delivered
+
+
+def _lock(contact_request: ContactRequest, *, allowed: tuple[str, ...]) -> ContactRequest:
     """The request, re-read under a row lock, so two managers answering at once cannot both
-    succeed; refused unless it is still open."""
+    succeed; refused unless it is in one of the `allowed` states."""
     locked = ContactRequest.objects.select_for_update().get(pk=contact_request.pk)
-    if locked.status != ContactRequestStatus.OPEN:
+    if locked.status not in allowed:
+        if locked.status == ContactRequestStatus.HELD:
+            raise ValidationError(
+                _(
+                    "This contact request has not been delivered yet: it waits until its cluster "
+                    "has joined clusterbridge."
+                )
+            )
         raise ValidationError(
             _("This contact request is no longer open (it was %(status)s).")
             % {"status": locked.get_status_display()}
@@ -293,19 +330,20 @@ def _lock_open(contact_request: ContactRequest) -> ContactRequest:
     return locked
 
 
+def _lock_open(contact_request: ContactRequest) -> ContactRequest:
+    return _lock(contact_request, allowed=(ContactRequestStatus.OPEN,))
+
+
 def _answer_mail(request: ContactRequest, *, template: str, base_url: str, actor: User) -> None:
-    sender = request.sender
-    if sender is None or not sender.is_active or not sender.email:
-        return
-    _mail_after_commit(
-        recipients=[_Recipient(sender.email, _language_of(sender))],
+    mail_after_commit(
+        recipients=user_recipient(request.sender),
         template=template,
         context={
             "pk": request.pk,
             "base_url": base_url,
             "sender_cluster": request.sender_cluster.name,
             "receiver_cluster": request.receiver_cluster.name,
-            "answered_by": actor.get_full_name() or actor.get_username(),
+            "answered_by": display_name(actor),
             "topic": request.topic,
             "reply": request.reply,
         },
@@ -417,12 +455,13 @@ def contact_request_decline(
 
 @transaction.atomic
 def contact_request_withdraw(*, contact_request: ContactRequest, actor: User) -> ContactRequest:
-    """The sending side takes back a request nobody has answered yet."""
+    """The sending side takes back a request nobody has answered yet, open or still held."""
     if not rules.has_perm("cooperation.withdraw_contact_request", actor, contact_request):
         raise PermissionDenied(
             _("Only the managers of the cluster that sent a request may withdraw it.")
         )
-    request = _lock_open(contact_request)
+    request = _lock(contact_request, allowed=UNANSWERED_STATUSES)
+    before = request.status
     request.status = ContactRequestStatus.WITHDRAWN
     request.decided_by = actor
     request.decided_at = timezone.now()
@@ -432,7 +471,7 @@ def contact_request_withdraw(*, contact_request: ContactRequest, actor: User) ->
         actor=actor,
         action="cooperation.contact_request.withdrawn",
         target=request,
-        changes={"status": ["open", "withdrawn"]},
+        changes={"status": [before, "withdrawn"]},
         cluster_id=request.sender_cluster_id,
     )
     return request
@@ -504,8 +543,8 @@ def partnership_move(
         changes={"stage": [current.value, target.value], "note": cleaned["note"]},
         cluster_id=locked.german_cluster_id,
     )
-    _mail_after_commit(
-        recipients=_managers_recipients(
+    mail_after_commit(
+        recipients=managers_recipients(
             [locked.german_cluster, locked.partner_cluster], exclude=actor
         ),
         template="partnership_moved",

@@ -20,6 +20,12 @@ urlpatterns = [
     path("partnerships/<int:pk>/", views.partnership_detail, name="partnership_detail"),
     path("partnerships/<int:pk>/move/", views.partnership_move, name="partnership_move"),
     path("partnerships/<int:pk>/ideas/", views.project_idea_create, name="project_idea_create"),
+    path("partnerships/<int:pk>/conversation/", views.conversation, name="conversation"),
+    path(
+        "partnerships/<int:pk>/conversation/addresses/",
+        views.address_sharing,
+        name="address_sharing",
+    ),
     path("ideas/<int:pk>/edit/", views.project_idea_edit, name="project_idea_edit"),
     path(
         "<slug:slug>/contact/<slug:to_slug>/",

@@ -15,6 +15,8 @@ TOPIC_MIN_LENGTH = 3
 TOPIC_MAX_LENGTH = 200
 REPLY_MAX_LENGTH = 2000
 NOTE_MAX_LENGTH = 1000
+# A message in the partners' conversation: long enough for an agenda or minutes.
+BODY_MAX_LENGTH = 10_000
 
 # Bidirectional overrides and isolates can make a text read differently from what it is
 # ("Trojan source"); they are format characters (Cf), but so are joiners that emoji and some
@@ -91,4 +93,20 @@ def clean_note(value: str) -> str:
         maximum=NOTE_MAX_LENGTH,
         too_short="",
         too_long=_("The note is too long: at most %(max)d characters (it has %(n)d)."),
+    )
+
+
+def clean_body(value: str) -> str:
+    """A message of the partners' conversation: not empty, at most `BODY_MAX_LENGTH`."""
+    too_long = _("The message is too long: at most %(max)d characters (it has %(n)d).")
+    # Cleaning removes a character here and there, never most of a text: one far over the limit
+    # is refused as it came, without walking through every character of it first.
+    if len(value) > 4 * BODY_MAX_LENGTH:
+        raise ValidationError(too_long % {"max": BODY_MAX_LENGTH, "n": len(value)}, code="too_long")
+    return _check_length(
+        clean_text(value),
+        minimum=1,
+        maximum=BODY_MAX_LENGTH,
+        too_short=_("Write a message first."),
+        too_long=too_long,
     )

@@ -8,21 +8,30 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from clusterbridge.accounts.models import User
+from clusterbridge.cooperation import conversation as conversation_services
 from clusterbridge.cooperation import selectors, services
-from clusterbridge.cooperation.enums import IDEA_STAGES, allowed_moves
+from clusterbridge.cooperation.enums import (
+    HELD_NOTICE,
+    IDEA_STAGES,
+    PartnershipStage,
+    allowed_moves,
+)
 from clusterbridge.cooperation.forms import (
+    AddressSharingForm,
     ContactRequestForm,
+    MessageForm,
     PartnershipMoveForm,
     ProjectIdeaForm,
     ReplyForm,
 )
-from clusterbridge.cooperation.models import ContactRequest
+from clusterbridge.cooperation.models import ContactRequest, Message, Partnership
 
 
 def _user(request: HttpRequest) -> User:
@@ -69,10 +78,19 @@ def contact_request_create(request: HttpRequest, slug: str, to_slug: str) -> Htt
             form.add_error(None, str(exc))
             status = 429
         else:
-            messages.success(
-                request,
-                _("Your contact request was sent to %(name)s.") % {"name": receiver_cluster.name},
-            )
+            if contact_request.is_held:
+                # Not "sent": nobody would read it yet. The request's page says why, plainly.
+                messages.info(
+                    request,
+                    _("Your contact request to %(name)s is held.")
+                    % {"name": receiver_cluster.name},
+                )
+            else:
+                messages.success(
+                    request,
+                    _("Your contact request was sent to %(name)s.")
+                    % {"name": receiver_cluster.name},
+                )
             return HttpResponseRedirect(contact_request.get_absolute_url())
     blocked: list[str] = []
     if request.method == "GET":
@@ -88,6 +106,8 @@ def contact_request_create(request: HttpRequest, slug: str, to_slug: str) -> Htt
         "receiver_cluster": receiver_cluster,
         "blocked": blocked,
         "existing": selectors.open_request_between(sender_cluster, receiver_cluster),
+        "receiver_has_managers": selectors.cluster_has_managers(receiver_cluster),
+        "held_notice": HELD_NOTICE,
     }
     return render(request, "cooperation/contact_request_form.html", context, status=status)
 
@@ -107,8 +127,10 @@ def _detail_context(user: User, contact_request: ContactRequest) -> dict[str, ob
         "contact_request": contact_request,
         "can_decide": contact_request.is_open
         and rules.has_perm("cooperation.decide_contact_request", user, contact_request),
-        "can_withdraw": contact_request.is_open
+        "can_withdraw": contact_request.is_unanswered
         and rules.has_perm("cooperation.withdraw_contact_request", user, contact_request),
+        "can_converse": contact_request.partnership_id is not None
+        and user.has_perm("cooperation.view_conversation", contact_request.partnership),
     }
 
 
@@ -211,6 +233,8 @@ def _partnership_page(
         "can_add_idea": partnership.stage in IDEA_STAGES
         and rules.has_perm("cooperation.add_project_idea", user, partnership),
         "idea_form": idea_form or ProjectIdeaForm(prefix="idea"),
+        "can_converse": user.is_authenticated
+        and user.has_perm("cooperation.view_conversation", partnership),
     }
     return render(request, "cooperation/partnership_detail.html", context, status=status)
 
@@ -301,3 +325,106 @@ def project_idea_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The project idea was saved."))
             return HttpResponseRedirect(idea.partnership.get_absolute_url())
     return render(request, "cooperation/project_idea_form.html", {"idea": idea, "form": form})
+
+
+# --- conversation -----------------------------------------------------------------------------
+
+
+def _conversation_context(
+    request: HttpRequest,
+    partnership: Partnership,
+    *,
+    form: MessageForm | None = None,
+    posted: Message | None = None,
+) -> dict[str, object]:
+    user = _user(request)
+    own = selectors.managed_cluster_ids(user)
+    sharing = selectors.address_sharing_of(partnership)
+    sides = [{"side": side, "can_switch": side.cluster.pk in own} for side in sharing]
+    return {
+        "partnership": partnership,
+        # Not "messages": that name is Django's flash messages in every template.
+        "conversation_messages": list(selectors.messages_of(partnership)),
+        "own_cluster_ids": own & set(partnership.cluster_ids),
+        "form": form or MessageForm(),
+        "can_post": partnership.stage != PartnershipStage.ENDED
+        and rules.has_perm("cooperation.post_message", user, partnership),
+        "sides": sides,
+        "both_share": all(side.sharing is not None for side in sharing),
+        "posted": posted,
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def conversation(request: HttpRequest, pk: int) -> HttpResponse:
+    """The partners' conversation. A message is posted with htmx (the list is swapped in place)
+    or, without JavaScript, as a plain form post answered with a redirect."""
+    user = _user(request)
+    partnership = selectors.conversation_get(pk=pk, user=user)
+    is_htmx = bool(getattr(request, "htmx", False))
+    if request.method == "GET":
+        return render(
+            request, "cooperation/conversation.html", _conversation_context(request, partnership)
+        )
+    form = MessageForm(request.POST)
+    if form.is_valid():
+        try:
+            message = conversation_services.message_post(
+                partnership=partnership,
+                actor=user,
+                body=form.cleaned_data["body"],
+                base_url=_base_url(request),
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            if is_htmx:
+                context = _conversation_context(request, partnership, posted=message)
+                return render(request, "cooperation/_conversation.html", context)
+            messages.success(request, _("Your message was sent."))
+            return HttpResponseRedirect(
+                f"{reverse('cooperation:conversation', kwargs={'pk': pk})}#message-{message.pk}"
+            )
+    context = _conversation_context(request, partnership, form=form)
+    if is_htmx:
+        # htmx swaps only successful responses; the form comes back with its errors in place.
+        return render(request, "cooperation/_conversation.html", context)
+    return render(request, "cooperation/conversation.html", context, status=400)
+
+
+@login_required
+@require_POST
+def address_sharing(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    partnership = selectors.conversation_get(pk=pk, user=user)
+    form = AddressSharingForm(request.POST)
+    sides = {
+        cluster.pk: cluster for cluster in (partnership.german_cluster, partnership.partner_cluster)
+    }
+    cluster = sides.get(form.cleaned_data["cluster"]) if form.is_valid() else None
+    if cluster is None:
+        raise Http404(_("No such side of this partnership."))
+    share = form.cleaned_data["share"]
+    if not rules.has_perm("cooperation.share_addresses", user, cluster):
+        raise PermissionDenied(
+            _("Only the managers of %(name)s may decide whether its e-mail addresses are shared.")
+            % {"name": cluster.name}
+        )
+    conversation_services.address_sharing_set(
+        partnership=partnership, cluster=cluster, actor=user, share=share
+    )
+    if share:
+        messages.success(
+            request,
+            _("%(name)s shares its managers' e-mail addresses with the partner.")
+            % {"name": cluster.name},
+        )
+    else:
+        messages.success(
+            request,
+            _("%(name)s no longer shares its managers' e-mail addresses.") % {"name": cluster.name},
+        )
+    return HttpResponseRedirect(
+        reverse("cooperation:conversation", kwargs={"pk": pk}) + "#addresses-heading"
+    )

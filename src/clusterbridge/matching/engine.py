@@ -175,6 +175,9 @@ class Match:
     offers_sought: tuple[PhrasePair, ...] = ()  # B offers what A seeks
     sought_offered: tuple[PhrasePair, ...] = ()  # A offers what B seeks
     same_offers: tuple[PhrasePair, ...] = ()  # B offers what A offers too
+    # B's offers nearest to what A seeks, where none is close enough to be evidence: each
+    # offer with the seek it comes closest to, nearest first.
+    closest_offers: tuple[PhrasePair, ...] = ()
     feasibility: dict[str, bool | None] = field(default_factory=dict)
 
 
@@ -731,6 +734,31 @@ class MatchIndex:
             unique.setdefault(pair.offered, pair)
         return tuple(list(unique.values())[:limit])
 
+    def _closest(
+        self, sims: np.ndarray, wanted: np.ndarray, offered: np.ndarray, limit: int
+    ) -> tuple[PhrasePair, ...]:
+        """B's offers ranked by how near they come to any of A's seeks (above nothing at all),
+        each paired with that seek: what an explanation can quote when no pair is evidence."""
+        if sims.size == 0:
+            return ()
+        best = sims.argmax(axis=0)
+        nearest = sims[best, np.arange(sims.shape[1])]
+        order = sorted(range(len(offered)), key=lambda j: (-float(nearest[j]), j))
+        found: dict[str, PhrasePair] = {}
+        for j in order:
+            if nearest[j] <= 0 or len(found) == limit:
+                break
+            text = self.phrase_texts[int(offered[j])]
+            found.setdefault(
+                text,
+                PhrasePair(
+                    wanted=self.phrase_texts[int(wanted[best[j]])],
+                    offered=text,
+                    similarity=round(float(nearest[j]), 4),
+                ),
+            )
+        return tuple(found.values())
+
     def explain(self, a: int, ranked: list[tuple[int, float, dict[str, float]]]) -> list[Match]:
         """The ranked candidates as `Match`es with the phrase pairs behind their parts: three
         similarity matrices for all of them at once."""
@@ -765,6 +793,7 @@ class MatchIndex:
                     offers_sought=self._pairs(sought[:, o], a_seeks, their_offers[o], 2),
                     sought_offered=self._pairs(answered[s], their_seeks[s], a_offers, 2),
                     same_offers=self._pairs(same[:, o], a_offers, their_offers[o], 1),
+                    closest_offers=self._closest(sought[:, o], a_seeks, their_offers[o], 2),
                     feasibility={
                         "has_management": pb.has_management,
                         "states_funding": pb.states_funding,

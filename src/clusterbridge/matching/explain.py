@@ -1,15 +1,16 @@
-"""A recommendation in words: its parts as labelled numbers and two to four sentences, in the
+"""A recommendation in words: its parts as labelled numbers and two to five sentences, in the
 active language."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.utils.formats import number_format
 from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
-from clusterbridge.matching.engine import PARTS, Match
+from clusterbridge.matching.engine import PARTS, Match, MatchWeights
 from clusterbridge.matching.selectors import Labels
 
 PART_LABELS = {
@@ -28,8 +29,13 @@ PART_HELP = {
     "feasibility": gettext_lazy(
         "management organisation, own funding, international experience (unknown counts half)"
     ),
-    "sameness": gettext_lazy("offers what this cluster offers too: a competitor"),
+    "sameness": gettext_lazy(
+        "offers what this cluster offers too, like a competitor: the more sameness, the lower "
+        "the score"
+    ),
 }
+# The one part that lowers the score.
+PENALTY = "sameness"
 # A sameness above this is worth a warning sentence.
 SAMENESS_WARNING = 0.5
 
@@ -42,6 +48,7 @@ class PartRow:
     value: float
     percent: int
     penalty: bool
+    effect: float  # what the part adds to the score (negative for the penalty)
 
 
 def _label(labels: dict[str, tuple[str, str]], slug: str) -> str:
@@ -55,82 +62,241 @@ def _join(items: list[str]) -> str:
     return _("%(first)s and %(last)s") % {"first": ", ".join(items[:-1]), "last": items[-1]}
 
 
-def part_rows(match: Match) -> list[PartRow]:
-    return [
-        PartRow(
-            name=name,
-            label=str(PART_LABELS[name]),
-            help=str(PART_HELP[name]),
-            value=match.parts[name],
-            percent=round(100 * max(0.0, min(1.0, match.parts[name]))),
-            penalty=name == "sameness",
+def part_rows(match: Match, weights: MatchWeights) -> list[PartRow]:
+    """Each part with its effect on the score: weight x part / sum of the positive weights,
+    subtracted for sameness, so that the effects add up to the score (floored at 0)."""
+    rows = []
+    for name in PARTS:
+        value = match.parts[name]
+        effect = getattr(weights, name) * value / weights.positive_sum
+        rows.append(
+            PartRow(
+                name=name,
+                label=str(PART_LABELS[name]),
+                help=str(PART_HELP[name]),
+                value=value,
+                percent=round(100 * max(0.0, min(1.0, value))),
+                penalty=name == PENALTY,
+                effect=round(-effect if name == PENALTY else effect, 4),
+            )
         )
-        for name in PARTS
-    ]
+    return rows
 
 
 def percent(value: float) -> str:
     return number_format(round(100 * value))
 
 
-def sentences(match: Match, labels: Labels) -> list[str]:
-    """Two to four sentences: what the candidate offers that the cluster seeks, what it seeks
-    that the cluster offers, the shared fields (or related areas), its value-chain strengths,
-    and a warning where it looks like a competitor."""
-    a, b = match.source.name, match.candidate.name
-    said: list[str] = []
-    if match.offers_sought:
-        pair = match.offers_sought[0]
+def _quoted(phrases: list[str]) -> str:
+    return _join([_("“%(phrase)s”") % {"phrase": p} for p in phrases])
+
+
+# At most this many of the candidate's other fields are named.
+OTHER_FIELDS_NAMED = 3
+
+
+def _offers_sentence(match: Match, a: str, b: str) -> str | None:
+    """What B offers for A's needs: the phrase pairs close enough to be evidence; else B's
+    offers that come closest to what A seeks; else what B offers at all. Each quotes B's own
+    phrases, which is what sets one partner apart from the next."""
+    pairs = list(match.offers_sought)
+    if len(pairs) == 1:
+        pair = pairs[0]
         if pair.offered.casefold() == pair.wanted.casefold():
-            said.append(
-                _("%(b)s offers “%(offer)s”, which %(a)s seeks.")
-                % {"a": a, "b": b, "offer": pair.offered}
+            return _("%(b)s offers “%(offer)s”, which %(a)s seeks.") % {
+                "a": a,
+                "b": b,
+                "offer": pair.offered,
+            }
+        return _("%(b)s offers “%(offer)s”, which matches what %(a)s seeks: “%(seek)s”.") % {
+            "a": a,
+            "b": b,
+            "offer": pair.offered,
+            "seek": pair.wanted,
+        }
+    if pairs:
+        return _("%(b)s offers %(offers)s, which match what %(a)s seeks: %(seeks)s.") % {
+            "a": a,
+            "b": b,
+            "offers": _quoted([p.offered for p in pairs]),
+            "seeks": _quoted(list(dict.fromkeys(p.wanted for p in pairs))),
+        }
+    closest = list(match.closest_offers)
+    if closest:
+        return ngettext(
+            "Of what %(b)s offers, %(offers)s comes closest to what %(a)s seeks: %(seeks)s.",
+            "Of what %(b)s offers, %(offers)s come closest to what %(a)s seeks: %(seeks)s.",
+            len(closest),
+        ) % {
+            "a": a,
+            "b": b,
+            "offers": _quoted([p.offered for p in closest]),
+            "seeks": _quoted(list(dict.fromkeys(p.wanted for p in closest))),
+        }
+    offers = [p.text for p in match.candidate.offers[:2]]
+    if offers:
+        return _("%(b)s offers %(offers)s.") % {"b": b, "offers": _quoted(offers)}
+    return None
+
+
+def _seeks_sentence(match: Match, a: str, b: str) -> str | None:
+    pairs = list(match.sought_offered)
+    if len(pairs) == 1:
+        pair = pairs[0]
+        return _("%(b)s seeks “%(seek)s”, and %(a)s offers “%(offer)s”.") % {
+            "a": a,
+            "b": b,
+            "offer": pair.offered,
+            "seek": pair.wanted,
+        }
+    if pairs:
+        return _("%(b)s seeks %(seeks)s, and %(a)s offers %(offers)s.") % {
+            "a": a,
+            "b": b,
+            "seeks": _quoted([p.wanted for p in pairs]),
+            "offers": _quoted(list(dict.fromkeys(p.offered for p in pairs))),
+        }
+    return None
+
+
+def _profile_sentence(match: Match, labels: Labels, a: str) -> str | None:
+    """The shared fields (or related areas), the candidate's other fields and its value-chain
+    strengths where A is weak, in one sentence: apart, each of these repeats for most
+    partners of a list; together they tell the partners apart."""
+    shared = [_label(labels.fields, slug) for slug in match.shared_fields]
+    other = [
+        _label(labels.fields, slug)
+        for slug in match.candidate.fields
+        if slug not in match.shared_fields
+    ][:OTHER_FIELDS_NAMED]
+    roles = [_label(labels.roles, slug) for slug in match.strong_roles]
+    values = {"a": a, "fields": _join(shared), "other": _join(other), "roles": _join(roles)}
+    if shared:
+        n = len(shared)
+        if other and roles:
+            text = ngettext(
+                "It shares %(a)s's field %(fields)s, also works in %(other)s, and is strong "
+                "in %(roles)s, where %(a)s is weak.",
+                "It shares %(a)s's fields %(fields)s, also works in %(other)s, and is strong "
+                "in %(roles)s, where %(a)s is weak.",
+                n,
+            )
+        elif other:
+            text = ngettext(
+                "It shares %(a)s's field %(fields)s and also works in %(other)s.",
+                "It shares %(a)s's fields %(fields)s and also works in %(other)s.",
+                n,
+            )
+        elif roles:
+            text = ngettext(
+                "It shares %(a)s's field %(fields)s and is strong in %(roles)s, where %(a)s is "
+                "weak.",
+                "It shares %(a)s's fields %(fields)s and is strong in %(roles)s, where %(a)s "
+                "is weak.",
+                n,
             )
         else:
-            said.append(
-                _("%(b)s offers “%(offer)s”, which matches what %(a)s seeks: “%(seek)s”.")
-                % {"a": a, "b": b, "offer": pair.offered, "seek": pair.wanted}
+            text = ngettext(
+                "It shares %(a)s's field %(fields)s.", "It shares %(a)s's fields %(fields)s.", n
             )
-    if match.sought_offered:
-        pair = match.sought_offered[0]
-        said.append(
-            _("%(b)s seeks “%(seek)s”, and %(a)s offers “%(offer)s”.")
-            % {"a": a, "b": b, "offer": pair.offered, "seek": pair.wanted}
+        return text % values
+    if match.shared_branches:
+        values["branches"] = _join(
+            [_label(labels.branches, slug) for slug in match.shared_branches]
         )
-    if match.shared_fields:
-        names = [_label(labels.fields, slug) for slug in match.shared_fields]
-        said.append(
-            ngettext(
-                "It shares %(a)s's field %(fields)s.",
-                "It shares %(a)s's fields %(fields)s.",
-                len(names),
+        other = [_label(labels.fields, slug) for slug in match.candidate.fields]
+        values["other"] = _join(other[:OTHER_FIELDS_NAMED])
+        if other and roles:
+            text = _(
+                "It works in %(other)s, an area related to %(a)s's (%(branches)s), and is "
+                "strong in %(roles)s, where %(a)s is weak."
             )
-            % {"a": a, "fields": _join(names)}
+        elif other:
+            text = _("It works in %(other)s, an area related to %(a)s's (%(branches)s).")
+        elif roles:
+            text = _(
+                "It works in an area related to %(a)s's (%(branches)s) and is strong in "
+                "%(roles)s, where %(a)s is weak."
+            )
+        else:
+            text = _("It works in an area related to %(a)s's: %(branches)s.")
+        return text % values
+    if roles:
+        return _("It is strong in %(roles)s, where %(a)s is weak.") % values
+    return None
+
+
+FEASIBILITY_FACTS = {
+    "has_management": gettext_lazy("has a management organisation"),
+    "states_funding": gettext_lazy("states funding of its own"),
+    "international": gettext_lazy("has international experience"),
+}
+
+
+def _feasibility_sentence(match: Match) -> str | None:
+    """The feasibility facts the data states; unknown ones are left unsaid (they count half
+    in the score, and the part's help says so)."""
+    facts = [str(FEASIBILITY_FACTS[name]) for name, known in match.feasibility.items() if known]
+    if not facts:
+        return None
+    return _("For the programme, it %(facts)s.") % {"facts": _join(facts)}
+
+
+def sentences(match: Match, labels: Labels) -> list[str]:
+    """Two to five sentences, each naming what sets this candidate apart: its offers that
+    match (or come closest to) what the cluster seeks, what it seeks that the cluster offers,
+    its fields, other fields and value-chain strengths, the feasibility facts the data states,
+    and a warning where it looks like a competitor."""
+    a, b = match.source.name, match.candidate.name
+    said = [
+        text
+        for text in (
+            _offers_sentence(match, a, b),
+            _seeks_sentence(match, a, b),
+            _profile_sentence(match, labels, a),
+            _feasibility_sentence(match),
         )
-    elif match.shared_branches:
-        names = [_label(labels.branches, slug) for slug in match.shared_branches]
-        said.append(
-            _("It works in an area related to %(a)s's: %(branches)s.")
-            % {"a": a, "branches": _join(names)}
-        )
-    if match.strong_roles and len(said) < 4:
-        names = [_label(labels.roles, slug) for slug in match.strong_roles]
-        said.append(
-            _("It is strong in %(roles)s, where %(a)s is weak.") % {"a": a, "roles": _join(names)}
-        )
+        if text
+    ]
     if match.same_offers and match.parts.get("sameness", 0) >= SAMENESS_WARNING:
         pair = match.same_offers[0]
-        warning = _("Like %(a)s, it offers “%(offer)s”: it may be a competitor.") % {
-            "a": a,
-            "offer": pair.offered,
-        }
-        said = [*said[:3], warning]
+        said.append(
+            _("Like %(a)s, it offers “%(offer)s”: it may be a competitor.")
+            % {"a": a, "offer": pair.offered}
+        )
     if len(said) < 2:
         said.append(
             _("Overall fit %(score)s of 100, from its shared domain and profile.")
             % {"score": percent(match.score)}
         )
-    return said[:4]
+    return said
+
+
+@dataclass(frozen=True)
+class Repetition:
+    """How many explanation sentences of ranked lists also stand, word for word, under another
+    partner of the same list (the measure of explanations that fail to tell partners apart)."""
+
+    sentences: int
+    repeated: int
+
+    @property
+    def share(self) -> float:
+        return round(self.repeated / self.sentences, 4) if self.sentences else 0.0
+
+
+def repetition(lists: Iterable[Sequence[Sequence[str]]]) -> Repetition:
+    """`lists`: for each ranked list, each partner's sentences."""
+    total = repeated = 0
+    for partners in lists:
+        owners: dict[str, set[int]] = {}
+        for j, said in enumerate(partners):
+            for text in said:
+                owners.setdefault(text, set()).add(j)
+        for said in partners:
+            total += len(said)
+            repeated += sum(len(owners[text]) > 1 for text in said)
+    return Repetition(sentences=total, repeated=repeated)
 
 
 def similar_sentence(match: Match, labels: Labels) -> str:

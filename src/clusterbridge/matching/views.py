@@ -54,12 +54,13 @@ def _search(request: HttpRequest) -> PartnerSearch:
 
 
 def _rows(cluster: Cluster, recommendations: selectors.Recommendations) -> list[Row]:
+    weights = selectors.weights_get()
     return [
         Row(
             rank=rank,
             match=match,
             country_name=geo.country_name(match.candidate.country),
-            parts=explain.part_rows(match),
+            parts=explain.part_rows(match, weights),
             sentences=explain.sentences(match, recommendations.labels),
             contact_url=contact_url(cluster.slug, match.candidate.slug),
         )

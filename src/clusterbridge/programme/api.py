@@ -445,9 +445,9 @@ def board(request: HttpRequest, year: int) -> dict[str, Any]:
     return {
         "round": data.round.year,
         "budget_eur": data.budget_eur,
-        "target": data.target,
-        "selected_count": data.selected_count,
-        "selected_eur": data.selected_eur,
+        "target": data.target.value,
+        "selected_count": data.selection.listed,
+        "selected_eur": data.money.requested_eur,
         "warnings": data.warnings,
         "rows": [
             {

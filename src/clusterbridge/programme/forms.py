@@ -214,6 +214,14 @@ class RoundForm(forms.Form):
         label=_("Clusters to select (target)"), required=False, min_value=0
     )
 
+    def __init__(self, *args: Any, programme_target: int | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if programme_target is not None:
+            # An empty target is not zero: the programme's target per round applies.
+            self.fields["target_selected"].help_text = _(
+                "Leave empty to use the programme's target per round (%(target)s)."
+            ) % {"target": programme_target}
+
 
 class RoundCreateForm(RoundForm):
     """A new round: its year, then the same settings as `RoundForm`."""

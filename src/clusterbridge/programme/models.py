@@ -216,13 +216,6 @@ class Round(models.Model):
         validators.validate_date_order(self.call_opens, self.call_closes, field="call_closes")
         validators.validate_date_order(self.review_starts, self.review_ends, field="review_ends")
 
-    @property
-    def target(self) -> int:
-        """The number of clusters to select: the round's own, else the programme's."""
-        if self.target_selected is not None:
-            return self.target_selected
-        return self.programme.target_per_round
-
     def call_is_open(self, today: dt.date | None = None) -> bool:
         """Open from `call_opens` to the end of `call_closes`; a call with an unknown opening
         or closing date accepts nothing (it is never open by default)."""
@@ -356,11 +349,6 @@ class Application(models.Model):
             validators.validate_country_codes(self.target_countries or [])
         except ValidationError as exc:
             raise ValidationError({"target_countries": exc.error_list}) from exc
-
-    @property
-    def requested_eur(self) -> Decimal:
-        """The planned budget in all (prefetch `budget_lines` for lists)."""
-        return sum((line.amount_eur for line in self.budget_lines.all()), Decimal(0))
 
 
 class BudgetLine(models.Model):

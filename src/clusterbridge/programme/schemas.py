@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from ninja import Field, Schema
 from pydantic import ConfigDict, field_validator, model_validator
 
-from clusterbridge.programme import validators
+from clusterbridge.programme import figures, validators
 from clusterbridge.programme.enums import (
     ApplicationState,
     DatePrecision,
@@ -83,6 +83,10 @@ class RoundOut(Schema):
     @staticmethod
     def resolve_call_is_open(obj: Round) -> bool:
         return obj.call_is_open()
+
+    @staticmethod
+    def resolve_target(obj: Round) -> int:
+        return figures.round_target(obj).value
 
     @staticmethod
     def resolve_criteria(obj: Round) -> list[ReviewCriterion]:
@@ -170,7 +174,9 @@ class ApplicationOut(Schema):
     target_regions: list[str]
     partner_candidates: list[str]
     budget_lines: list[BudgetLineOut]
-    requested_eur: Decimal
+    requested_eur: Decimal | None = Field(
+        ..., description="The planned budget in all; null where none is recorded."
+    )
     presentation_on: dt.date | None
     panel_justification: str
     formal_text: str
@@ -190,6 +196,10 @@ class ApplicationOut(Schema):
     @staticmethod
     def resolve_budget_lines(obj: Application) -> list[Any]:
         return list(obj.budget_lines.all())
+
+    @staticmethod
+    def resolve_requested_eur(obj: Application) -> Decimal | None:
+        return figures.application_requested_eur(obj)
 
 
 class TransitionIn(_In):
@@ -271,8 +281,12 @@ class BoardRowOut(Schema):
     minimum: Decimal | None
     maximum: Decimal | None
     std: Decimal | None
-    requested_eur: Decimal
-    running_total_eur: Decimal
+    requested_eur: Decimal | None = Field(
+        ..., description="The planned budget in all; null where none is recorded."
+    )
+    running_total_eur: Decimal | None = Field(
+        ..., description="Null from the first application whose request is unknown."
+    )
     within_budget: bool | None
     selected: bool
     is_sample: bool
@@ -283,7 +297,9 @@ class BoardOut(Schema):
     budget_eur: Decimal | None
     target: int
     selected_count: int
-    selected_eur: Decimal
+    selected_eur: Decimal | None = Field(
+        ..., description="What the selected applications request; null where one is unknown."
+    )
     warnings: list[str]
     rows: list[BoardRowOut]
 

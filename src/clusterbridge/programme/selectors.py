@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from clusterbridge.accounts.enums import Role
 from clusterbridge.accounts.models import User
 from clusterbridge.clusters.models import Cluster, Member
+from clusterbridge.programme import figures
 from clusterbridge.programme.enums import (
     ApplicationState,
     ConflictSource,
@@ -49,18 +50,10 @@ from clusterbridge.programme.models import (
 HUNDRED = Decimal(100)
 # Past the sketch draft: what officers and the panel see.
 SUBMITTED_STATES = frozenset(set(ApplicationState) - {ApplicationState.DRAFT})
-# Applications the panel recommended, including every later step of the formal stage.
-SELECTED_STATES = frozenset(
-    {
-        ApplicationState.RECOMMENDED,
-        ApplicationState.FORMAL_SUBMITTED,
-        ApplicationState.AGENCY_REVIEW,
-        ApplicationState.APPROVED,
-        ApplicationState.DECLINED,
-    }
-)
+# The selection board shows every sketch the panel has to judge or has judged.
 ON_BOARD_STATES = frozenset(
-    SELECTED_STATES | {ApplicationState.SUBMITTED, ApplicationState.NOT_RECOMMENDED}
+    figures.SELECTED_STATES
+    | {ApplicationState.SUBMITTED, ApplicationState.NOT_RECOMMENDED, ApplicationState.DECLINED}
 )
 
 
@@ -103,15 +96,12 @@ def round_get(*, year: int, programme: FundingProgramme | None = None) -> Round:
     return found
 
 
-def round_selected_clusters(*, round: Round) -> QuerySet[Application]:
-    """The clusters a round selected (public facts); `is_sample`/`selection_inferred` say how
-    sure each is."""
-    return (
-        Application.objects.filter(round=round, state__in=SELECTED_STATES)
-        .exclude(state=ApplicationState.DECLINED)
-        .select_related("cluster", "round")
-        .order_by("cluster__name")
-    )
+def round_review_blocker(*, round: Round) -> str | None:
+    """Why jurors cannot be assigned in `round` yet, or None: a review scores the round's
+    criteria, so a round without criteria has nothing to review against."""
+    if not round.criteria.exists():
+        return _("This round has no review criteria yet: add criteria before assigning jurors.")
+    return None
 
 
 # Conflicts of interest -----------------------------------------------------------------------
@@ -356,9 +346,9 @@ class BoardRow:
     minimum: Decimal | None
     maximum: Decimal | None
     std: Decimal | None
-    requested_eur: Decimal
-    running_total_eur: Decimal
-    within_budget: bool | None  # None when the round's budget is unknown
+    requested_eur: Decimal | None  # None where the application records no budget
+    running_total_eur: Decimal | None  # None from the first unknown request on
+    within_budget: bool | None  # None when the round's budget or the running total is unknown
     selected: bool
 
     @property
@@ -373,27 +363,43 @@ class SelectionBoard:
     round: Round
     rows: list[BoardRow]
     budget_eur: Decimal | None
-    target: int
-    selected_count: int
-    selected_eur: Decimal
+    target: figures.Target
+    selection: figures.SelectionCount
+    money: figures.SelectionMoney
     warnings: list[str] = field(default_factory=list)
 
 
-def selection_warnings(*, round: Round, selected_count: int, selected_eur: Decimal) -> list[str]:
+def selection_warnings(
+    *,
+    round: Round,
+    target: figures.Target,
+    selection: figures.SelectionCount,
+    money: figures.SelectionMoney,
+) -> list[str]:
     """Warnings, not errors: officers may select beyond target or budget, knowingly."""
     warnings = []
-    if selected_count > round.target:
+    if selection.listed > target.value:
         warnings.append(
             _("%(count)s clusters selected, more than the round's target of %(target)s.")
-            % {"count": selected_count, "target": round.target}
+            % {"count": selection.listed, "target": target.value}
         )
-    if round.budget_eur is not None and selected_eur > round.budget_eur:
+    if round.budget_eur is None:
+        return warnings
+    if money.requested_eur is None:
+        warnings.append(
+            _(
+                "The requests of %(count)s selected applications are unknown, so the selection "
+                "cannot be checked against the round's budget."
+            )
+            % {"count": money.unknown_requests}
+        )
+    elif money.requested_eur > round.budget_eur:
         warnings.append(
             _(
                 "The selection requests %(total)s EUR, "
                 "more than the round's budget of %(budget)s EUR."
             )
-            % {"total": f"{selected_eur:,.0f}", "budget": f"{round.budget_eur:,.0f}"}
+            % {"total": f"{money.requested_eur:,.0f}", "budget": f"{round.budget_eur:,.0f}"}
         )
     return warnings
 
@@ -417,7 +423,7 @@ def selection_board(*, round: Round) -> SelectionBoard:
     criteria = list(round.criteria.all())
     applications = list(
         Application.objects.filter(round=round, state__in=ON_BOARD_STATES)
-        .select_related("cluster", "round__programme")
+        .select_related("cluster", "round__programme", "grant")
         .prefetch_related("budget_lines", "reviews__scores")
     )
     scored = []
@@ -434,20 +440,15 @@ def selection_board(*, round: Round) -> SelectionBoard:
             if values
             else None
         )
-        scored.append((application, totals, mean, std))
+        requested = figures.application_requested_eur(application)
+        scored.append((application, totals, mean, std, requested))
     scored.sort(
-        key=lambda item: (
-            item[2] is None,
-            -(item[2] or 0),
-            item[0].requested_eur,
-            item[0].cluster.name,
-        )
+        key=lambda item: (item[2] is None, -(item[2] or 0), item[4] or 0, item[0].cluster.name)
     )
     rows: list[BoardRow] = []
-    running = Decimal(0)
-    for rank, (application, totals, mean, std) in enumerate(scored, start=1):
-        requested = application.requested_eur
-        running += requested
+    running: Decimal | None = Decimal(0)
+    for rank, (application, totals, mean, std, requested) in enumerate(scored, start=1):
+        running = None if running is None or requested is None else running + requested
         rows.append(
             BoardRow(
                 rank=rank,
@@ -459,22 +460,27 @@ def selection_board(*, round: Round) -> SelectionBoard:
                 std=std,
                 requested_eur=requested,
                 running_total_eur=running,
-                within_budget=None if round.budget_eur is None else running <= round.budget_eur,
-                selected=application.state in SELECTED_STATES,
+                within_budget=(
+                    None
+                    if round.budget_eur is None or running is None
+                    else running <= round.budget_eur
+                ),
+                selected=application.state in figures.SELECTED_STATES,
             )
         )
-    selected = [row for row in rows if row.selected]
-    selected_eur = sum((row.requested_eur for row in selected), Decimal(0))
+    target = figures.round_target(round)
+    selection = figures.round_selection_count(
+        round=round, selected=[row.application for row in rows if row.selected]
+    )
+    money = figures.selection_money(applications)
     return SelectionBoard(
         round=round,
         rows=rows,
         budget_eur=round.budget_eur,
-        target=round.target,
-        selected_count=len(selected),
-        selected_eur=selected_eur,
-        warnings=selection_warnings(
-            round=round, selected_count=len(selected), selected_eur=selected_eur
-        ),
+        target=target,
+        selection=selection,
+        money=money,
+        warnings=selection_warnings(round=round, target=target, selection=selection, money=money),
     )
 
 

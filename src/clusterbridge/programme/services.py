@@ -718,6 +718,9 @@ def assignment_create(*, application: Application, juror: User, actor: User) -> 
         raise ValidationError(
             {"application": _("Only submitted sketches are assigned for review.")}
         )
+    blocker = selectors.round_review_blocker(round=application.round)
+    if blocker is not None:
+        raise ValidationError({"round": blocker})
     _check_no_conflict(application=application, juror=juror)
     assignment, created = ReviewAssignment.objects.get_or_create(
         application=application, juror=juror, defaults={"assigned_by": actor}

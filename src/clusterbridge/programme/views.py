@@ -25,9 +25,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from clusterbridge.accounts.models import User
+from clusterbridge.audit.messages import describe
 from clusterbridge.audit.selectors import audit_entries
 from clusterbridge.clusters.models import Cluster
-from clusterbridge.programme import gantt, selectors, services
+from clusterbridge.programme import figures, gantt, selectors, services
 from clusterbridge.programme import rules as programme_rules
 from clusterbridge.programme.enums import ApplicationState, OutlineState, PhaseKind
 from clusterbridge.programme.forms import (
@@ -164,12 +165,12 @@ def programme_home(request: HttpRequest) -> HttpResponse:
     except Http404:
         # A fresh installation: the navigation links here before officers set a programme up.
         return render(request, "programme/empty.html")
-    rounds = list(selectors.rounds_public(programme=programme))
-    selected = {round.pk: list(selectors.round_selected_clusters(round=round)) for round in rounds}
-    context = {
-        "programme": programme,
-        "rounds": [(round, selected[round.pk]) for round in rounds],
-    }
+    rounds = []
+    for round in selectors.rounds_public(programme=programme):
+        selected = figures.round_selected(round=round)
+        count = figures.round_selection_count(round=round, selected=selected)
+        rounds.append((round, selected, count))
+    context = {"programme": programme, "rounds": rounds}
     return render(request, "programme/home.html", context)
 
 
@@ -177,11 +178,14 @@ def programme_home(request: HttpRequest) -> HttpResponse:
 def round_detail(request: HttpRequest, year: int) -> HttpResponse:
     round = _round(year)
     user = _user(request)
+    selected = figures.round_selected(round=round)
     context = {
         "round": round,
         "programme": round.programme,
         "criteria": list(round.criteria.all()),
-        "selected": list(selectors.round_selected_clusters(round=round)),
+        "selected": selected,
+        "selection": figures.round_selection_count(round=round, selected=selected),
+        "target": figures.round_target(round),
         "call_open": round.call_is_open(),
         "clusters_to_apply": _clusters_to_apply(user, round),
     }
@@ -658,7 +662,10 @@ def office(request: HttpRequest) -> HttpResponse:
 def round_create(request: HttpRequest) -> HttpResponse:
     """A new round of the programme; its criteria are added on the round's manage page."""
     programme = selectors.programme_get()
-    form = RoundCreateForm(request.POST if request.method == "POST" else None)
+    form = RoundCreateForm(
+        request.POST if request.method == "POST" else None,
+        programme_target=programme.target_per_round,
+    )
     status = 200
     if request.method == "POST":
         status = 400
@@ -690,6 +697,7 @@ def round_manage(request: HttpRequest, year: int) -> HttpResponse:
     round_form = RoundForm(
         request.POST if "save_round" in request.POST else None,
         initial={name: getattr(round, name) for name in fields},
+        programme_target=round.programme.target_per_round,
     )
     criterion_form = CriterionForm(request.POST if "add_criterion" in request.POST else None)
     status = 200
@@ -808,6 +816,7 @@ def assignments(request: HttpRequest, year: int) -> HttpResponse:
         "errors": errors,
         "per_application": per_application,
         "submitted_count": len(submitted),
+        "blocker": selectors.round_review_blocker(round=round),
     }
     return render(
         request,
@@ -1003,7 +1012,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     entries = audit_entries(action_prefix="programme.").order_by("-created_at", "-id")
     window = list(entries[(page - 1) * AUDIT_PAGE : page * AUDIT_PAGE + 1])
     context = {
-        "entries": window[:AUDIT_PAGE],
+        "lines": describe(window[:AUDIT_PAGE]),
         "page": page,
         "has_next": len(window) > AUDIT_PAGE,
     }

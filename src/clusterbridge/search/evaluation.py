@@ -61,6 +61,15 @@ class RelevanceQuery:
 
 
 @dataclass(frozen=True)
+class Answer:
+    """What a runner may return instead of the bare ranking: the ranking and how many results
+    the search reported in all (a floor that drops weak matches shows in this number)."""
+
+    ranked: Sequence[str]
+    total: int
+
+
+@dataclass(frozen=True)
 class QueryResult:
     """How one query fared; `ranked` is the first page as the backend returned it."""
 
@@ -70,6 +79,9 @@ class QueryResult:
     reciprocal_rank: float
     ndcg: float
     seconds: float
+    precision: float = 0.0
+    shown_precision: float = 0.0
+    total: int | None = None
 
     @property
     def missing(self) -> list[str]:
@@ -86,18 +98,26 @@ class MetricSummary:
     mrr: float
     ndcg: float
     seconds: float
+    precision: float = 0.0
+    shown_precision: float = 0.0
+    # Mean number of results per query, where the runner reported totals.
+    total: float | None = None
 
     @classmethod
     def of(cls, rows: Sequence[QueryResult]) -> MetricSummary:
         if not rows:
             raise ValueError("a summary needs at least one query")
         count = len(rows)
+        totals = [row.total for row in rows if row.total is not None]
         return cls(
             queries=count,
             recall=math.fsum(row.recall for row in rows) / count,
             mrr=math.fsum(row.reciprocal_rank for row in rows) / count,
             ndcg=math.fsum(row.ndcg for row in rows) / count,
             seconds=math.fsum(row.seconds for row in rows) / count,
+            precision=math.fsum(row.precision for row in rows) / count,
+            shown_precision=math.fsum(row.shown_precision for row in rows) / count,
+            total=math.fsum(totals) / len(totals) if totals else None,
         )
 
 
@@ -119,6 +139,9 @@ class EvaluationReport:
                 f"recall@{self.k}": values.recall,
                 f"mrr@{self.k}": values.mrr,
                 f"ndcg@{self.k}": values.ndcg,
+                f"precision@{self.k}": values.precision,
+                f"shown_precision@{self.k}": values.shown_precision,
+                "mean_results": values.total,
                 "mean_seconds": values.seconds,
             }
 
@@ -135,6 +158,9 @@ class EvaluationReport:
                     f"recall@{self.k}": row.recall,
                     f"rr@{self.k}": row.reciprocal_rank,
                     f"ndcg@{self.k}": row.ndcg,
+                    f"precision@{self.k}": row.precision,
+                    f"shown_precision@{self.k}": row.shown_precision,
+                    "results": row.total,
                     "seconds": row.seconds,
                     "ranked": list(row.ranked),
                     "missing": row.missing,
@@ -176,6 +202,26 @@ def recall_at_k(ranked: Sequence[str], relevant: AbstractSet[str], k: int) -> fl
     """
     _check(relevant, k)
     return sum(_gains(ranked, relevant, k)) / len(relevant)
+
+
+def precision_at_k(ranked: Sequence[str], relevant: AbstractSet[str], k: int) -> float:
+    """The share of the first k places that hold a relevant item (a place left empty counts as
+    not relevant, as in trec_eval's P@k).
+
+    With one to six relevant items per query it is at most their number / k, so it moves with
+    recall; `shown_precision_at_k` is the one that sees weak matches padding a page.
+    """
+    _check(relevant, k)
+    return sum(_gains(ranked, relevant, k)) / k
+
+
+def shown_precision_at_k(ranked: Sequence[str], relevant: AbstractSet[str], k: int) -> float:
+    """The share of the results shown among the first k that are relevant; an empty page
+    scores 0. A search that stops at its relevant results instead of filling the page with
+    weak matches scores higher here, at the same recall."""
+    _check(relevant, k)
+    gains = _gains(ranked, relevant, k)
+    return sum(gains) / len(gains) if gains else 0.0
 
 
 def reciprocal_rank(ranked: Sequence[str], relevant: AbstractSet[str]) -> float:
@@ -279,13 +325,14 @@ def load_relevance_set(path: str | Path) -> list[RelevanceQuery]:
 
 
 def evaluate(
-    run: Callable[[RelevanceQuery], Sequence[str]],
+    run: Callable[[RelevanceQuery], Sequence[str] | Answer],
     queries: Iterable[RelevanceQuery],
     *,
     k: int = DEFAULT_K,
     clock: Callable[[], float] = time.perf_counter,
 ) -> EvaluationReport:
-    """Runs every query through `run` (which returns ranked ids) and scores the first k results.
+    """Runs every query through `run` (which returns ranked ids, or an `Answer` with the total
+    too) and scores the first k results.
 
     All three metrics look at the same first page, so MRR here is MRR@k: a relevant result on
     page three helps nobody. `clock` is injectable so that timings can be tested; the mean time
@@ -297,8 +344,11 @@ def evaluate(
     rows: list[QueryResult] = []
     for query in queries:
         started = clock()
-        ranked = run(query)
+        answer = run(query)
         seconds = clock() - started
+        ranked, total = (
+            (answer.ranked, answer.total) if isinstance(answer, Answer) else (answer, None)
+        )
         top = list(ranked[:k])
         rows.append(
             QueryResult(
@@ -308,6 +358,9 @@ def evaluate(
                 reciprocal_rank=reciprocal_rank(top, query.relevant),
                 ndcg=ndcg_at_k(top, query.relevant, k),
                 seconds=seconds,
+                precision=precision_at_k(top, query.relevant, k),
+                shown_precision=shown_precision_at_k(top, query.relevant, k),
+                total=total,
             )
         )
     if not rows:

@@ -135,8 +135,9 @@ def _evict(index: FacetIndex) -> None:
         total -= index.postings.pop(key).nbytes
 
 
-def matches(query: ParsedQuery, index: FacetIndex) -> np.ndarray:
-    """The rows of the documents the query matches (as the backends would), ascending."""
+def clause_masks(query: ParsedQuery, index: FacetIndex) -> list[np.ndarray]:
+    """Over all rows, per clause and then per phrase: whether the document matches it (as the
+    backends match one clause)."""
     size = len(index)
     fetch(index, query_keys(query))
 
@@ -164,6 +165,12 @@ def matches(query: ParsedQuery, index: FacetIndex) -> np.ndarray:
         masks.append(clause_mask)
     for phrase in query.phrases:
         masks.append(mask_of(_phrase_key(phrase)))
+    return masks
+
+
+def matches(query: ParsedQuery, index: FacetIndex) -> np.ndarray:
+    """The rows of the documents the query matches (as the backends would), ascending."""
+    masks = clause_masks(query, index)
     if not masks:
         return np.empty(0, dtype=np.int64)
     combined = masks[0]

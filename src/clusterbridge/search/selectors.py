@@ -26,7 +26,15 @@ from clusterbridge.search import memory as in_memory
 from clusterbridge.search import registry
 from clusterbridge.search.analysis import fold, words
 from clusterbridge.search.backends import get_backend
-from clusterbridge.search.facet_index import FacetIndex, facet_index_get, full_text_cursor
+from clusterbridge.search.facet_index import (
+    FacetIndex,
+    facet_index_get,
+    full_text_cursor,
+    full_text_row,
+    id_list_sql,
+    parse_ids,
+)
+from clusterbridge.search.floor import floor_ids
 from clusterbridge.search.models import SearchDocument, SearchWord
 from clusterbridge.search.query import ParsedQuery, clean, parse
 from clusterbridge.search.services import analyzer_get
@@ -320,11 +328,49 @@ class _Matches:
 
 
 def _memory_matches(
-    query: ParsedQuery, groups: Sequence[tuple[str, tuple[str, ...]]], index: FacetIndex
+    query: ParsedQuery,
+    groups: Sequence[tuple[str, tuple[str, ...]]],
+    index: FacetIndex,
+    floored: np.ndarray | None = None,
 ) -> _Matches:
-    rows = in_memory.matches(query, index)
+    """`floored`: the ids of the partial matches above the relevance floor, which replace the
+    query's matches."""
+    rows = in_memory.matches(query, index) if floored is None else index.rows_of(floored)
     within, counts = index.count(rows, groups)
     return _Matches(rows, within, counts)
+
+
+def _partial_floor(query: ParsedQuery, index: FacetIndex | None, *, blend: bool) -> np.ndarray:
+    """The ids of the documents holding some of the query's words (`query.any_words`) whose
+    evidence clears the relevance floor (see `floor`), from the same per-word sets on both
+    paths: the in-memory postings, or one statement over the full-text index."""
+    if index is not None:
+        clause_ids = [index.ids[mask] for mask in in_memory.clause_masks(query, index)]
+        size = len(index)
+    else:
+        singles = [replace(query, clauses=(c,), phrases=(), any_words=False) for c in query.clauses]
+        singles += [
+            replace(query, clauses=(), phrases=(p,), any_words=False) for p in query.phrases
+        ]
+        parts: list[str] = []
+        params: list[object] = []
+        backend = get_backend()
+        for single in singles:
+            sql, single_params = backend.match_sql(single, scored=False)
+            parts.append(f"({id_list_sql(sql)})")
+            params.extend(single_params)
+        parts.append("(SELECT COUNT(*) FROM search_searchdocument)")
+        row = full_text_row("SELECT " + ", ".join(parts), params) or ()
+        clause_ids = [parse_ids(text) for text in row[:-1]]
+        size = int(row[-1]) if row else 0
+    similarity = None
+    if blend:
+        from clusterbridge.search.semantic_index import semantic_similarities
+
+        def similarity(ids: np.ndarray) -> np.ndarray:
+            return semantic_similarities(query.text, ids)
+
+    return floor_ids(clause_ids, size, similarity)
 
 
 def search(request: SearchRequest) -> SearchResults:
@@ -357,13 +403,21 @@ def search(request: SearchRequest) -> SearchResults:
         def rank(query: ParsedQuery) -> list[int]:
             nonlocal memory
             if index is None:
-                return _lexical(query, request.filters, limit=limit, sort=sort)
-            memory = _memory_matches(query, groups, index)
+                within: list[int] | None = None
+                if floored is not None:
+                    allowed = _allowed_ids(request.filters)
+                    kept = floored if allowed is None else np.intersect1d(floored, allowed)
+                    within = [int(i) for i in kept]
+                return _lexical(query, request.filters, limit=limit, sort=sort, within=within)
+            memory = _memory_matches(query, groups, index, floored)
             return in_memory.ranked(query, index, memory.within, sort=sort, limit=limit)
 
+        floored: np.ndarray | None = None
         ranking = rank(query)
         if not ranking and len(query.clauses) > 1:
+            # Documents with some of the words: only those above the relevance floor.
             query = replace(query, any_words=True)
+            floored = _partial_floor(query, index, blend=blend)
             ranking = rank(query)
             if ranking:
                 notice = _("No result contains all the words; showing results with some of them.")
@@ -423,7 +477,10 @@ def search(request: SearchRequest) -> SearchResults:
         if query.is_empty:
             base: tuple[str, list[object]] | None = None
         else:
-            match_sql, match_params = get_backend().match_sql(query, scored=False)
+            if floored is None:
+                match_sql, match_params = get_backend().match_sql(query, scored=False)
+            else:
+                match_sql, match_params = _ids_sql([int(i) for i in floored])
             base = (match_sql, match_params)
             if meaning_only:
                 ids_sql, ids_params = _ids_sql(meaning_only)

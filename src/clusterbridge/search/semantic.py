@@ -391,6 +391,25 @@ class VectorIndex:
         rows = top if positions is None else positions[top]
         return list(zip(self.ids[rows].tolist(), scores[top].tolist(), strict=True))
 
+    def similarities(self, query_vector: np.ndarray, ids: np.ndarray) -> np.ndarray:
+        """The cosine of the query (normalised here) with each of `ids`, aligned with them;
+        -1 for an id without a vector or for a zero query, which nothing resembles."""
+        out = np.full(len(ids), -1.0, dtype=np.float32)
+        query = np.asarray(query_vector, dtype=np.float32).reshape(-1)
+        norm = float(np.linalg.norm(query))
+        positions = self._positions(ids)
+        if positions.size == 0 or not math.isfinite(norm) or norm < 1e-12:
+            return out
+        scores = self.scores(query / np.float32(norm), positions)
+        found = self.ids[positions]
+        order = np.argsort(found, kind="stable")
+        found, scores = found[order], scores[order]
+        wanted = np.asarray(ids, dtype=np.int64)
+        places = np.minimum(np.searchsorted(found, wanted), found.size - 1)
+        known = found[places] == wanted
+        out[known] = scores[places[known]]
+        return out
+
     def _positions(self, allowed_ids: np.ndarray | Sequence[int]) -> np.ndarray:
         """Ascending row positions of the allowed ids that are in the index (duplicates and
         unknown ids ignored). np.isin uses a lookup table for ids in a compact range, as

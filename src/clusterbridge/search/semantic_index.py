@@ -86,3 +86,10 @@ def semantic_neighbours(
     index = _cache.get(_current_version(), _load)
     allowed = None if allowed_ids is None else np.asarray(allowed_ids, dtype=np.int64)
     return index.search(_query_vector(text[:1000]), k, allowed_ids=allowed)
+
+
+def semantic_similarities(text: str, ids: np.ndarray) -> np.ndarray:
+    """The cosine of the query text with each document of `ids` (aligned; -1 without a
+    vector)."""
+    index = _cache.get(_current_version(), _load)
+    return index.similarities(_query_vector(text[:1000]), ids)

@@ -6,3 +6,6 @@ class WebConfig(AppConfig):
     name = "clusterbridge.web"
     label = "web"
     verbose_name = _("Web")
+
+    def ready(self) -> None:
+        from clusterbridge.web import checks  # noqa: F401  (registers the deploy checks)

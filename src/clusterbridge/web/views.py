@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import connection
 from django.http import (
     HttpRequest,
@@ -10,10 +11,12 @@ from django.http import (
 )
 from django.shortcuts import render
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils.translation import get_language_from_request
 from django.views.decorators.http import require_GET
 
-from clusterbridge.clusters.selectors import landscape_counts
+from clusterbridge.accounts.selectors import recently_claimed_clusters
+from clusterbridge.web import legal, selectors
 
 
 def root_redirect(request: HttpRequest) -> HttpResponse:
@@ -22,14 +25,43 @@ def root_redirect(request: HttpRequest) -> HttpResponse:
     return HttpResponseRedirect(f"/{language}/")
 
 
+HOME_LIST_LENGTH = 5
+
+
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/home.html", {"counts": landscape_counts()})
+    context = {
+        "counts": selectors.home_counts(),
+        "partnerships": selectors.latest_partnerships(limit=HOME_LIST_LENGTH),
+        "profile_changes": selectors.latest_profile_changes(limit=HOME_LIST_LENGTH),
+        "recently_claimed": recently_claimed_clusters(limit=HOME_LIST_LENGTH),
+        "signup_url": reverse("account_signup"),
+        # One more block of "what is new" renders once its context is here: `open_calls`, when
+        # calls for proposals arrive with the content app.
+    }
+    return render(request, "web/home.html", context)
 
 
 @require_GET
 def about(request: HttpRequest) -> HttpResponse:
     return render(request, "web/about.html")
+
+
+@require_GET
+def imprint(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/imprint.html", {"details": legal.operator_details()})
+
+
+@require_GET
+def privacy(request: HttpRequest) -> HttpResponse:
+    context = {
+        "operator_name": legal.operator_detail("OPERATOR_NAME"),
+        "operator_address": legal.operator_detail("OPERATOR_ADDRESS"),
+        "contact": legal.data_protection_contact(),
+        "cookies": legal.cookies(),
+        "sign_in_log_days": settings.SIGN_IN_LOG_DAYS,
+    }
+    return render(request, "web/privacy.html", context)
 
 
 @require_GET

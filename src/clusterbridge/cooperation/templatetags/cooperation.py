@@ -1,4 +1,5 @@
-"""`{% cooperation_profile_panel cluster %}`: the partnerships section of a cluster's profile."""
+"""`{% cooperation_profile_panel cluster %}`: the partnerships section of a cluster's profile;
+`{{ user|person_name }}`: a person's name, or "former user" for an account that is gone."""
 
 from __future__ import annotations
 
@@ -7,10 +8,16 @@ from django.contrib.auth.models import AnonymousUser
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
+from clusterbridge.accounts.models import User, display_name
 from clusterbridge.clusters.models import Cluster
 from clusterbridge.cooperation import selectors
 
 register = template.Library()
+
+
+@register.filter
+def person_name(user: User | None) -> str:
+    return display_name(user)
 
 
 @register.simple_tag(takes_context=True)

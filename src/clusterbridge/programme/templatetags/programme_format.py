@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import template
 
-from clusterbridge.programme.enums import audit_action_label
+from clusterbridge.programme import figures
+from clusterbridge.programme.models import Application
 from clusterbridge.taxonomy.geo import country_name, is_country
 
 register = template.Library()
@@ -17,6 +20,6 @@ def country(code: str) -> str:
 
 
 @register.filter
-def audit_label(action: str) -> str:
-    """The audit action as a sentence in the reader's language."""
-    return str(audit_action_label(action))
+def requested_eur(application: Application) -> Decimal | None:
+    """The application's planned budget in all, None where none is recorded."""
+    return figures.application_requested_eur(application)

@@ -3,7 +3,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils import translation
 
+from clusterbridge.demo.accounts import DEMO_PASSWORD, demo_accounts_load
 from clusterbridge.demo.services import demo_load
 from clusterbridge.matching.services import matching_refresh
 from clusterbridge.search.services import embeddings_fill
@@ -24,6 +26,7 @@ class Command(BaseCommand):
         result = demo_load(only_if_empty=options["if_empty"], progress=not options["no_progress"])
         if result.skipped:
             self.stdout.write("The database already holds clusters; demo data not loaded.")
+            self._logins()
             return
         self.stdout.write(
             self.style.SUCCESS(
@@ -36,3 +39,12 @@ class Command(BaseCommand):
         # Matchmaking compares competence phrases by their vectors, stored once per phrase.
         report = matching_refresh(progress=not options["no_progress"])
         self.stdout.write(f"{report.embedded} competence phrases embedded for matchmaking.")
+        self._logins()
+
+    def _logins(self) -> None:
+        """The demo's logins, one per role, made (once) and printed for the newcomer."""
+        accounts = demo_accounts_load()
+        self.stdout.write(self.style.SUCCESS(f"Demo logins (password: {DEMO_PASSWORD}):"))
+        with translation.override("en"):
+            for account in accounts:
+                self.stdout.write(f"  {account.email:<30} {account.role}")

@@ -9,8 +9,9 @@ from dataclasses import asdict, fields, replace
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils import translation
 
-from clusterbridge.matching import evaluation, selectors
+from clusterbridge.matching import evaluation, explain, selectors
 from clusterbridge.matching.engine import MatchWeights
 from clusterbridge.matching.lexical import tokenizer
 from clusterbridge.search.semantic import get_embedder
@@ -31,7 +32,12 @@ class Command(BaseCommand):
             action="store_true",
             help="Try 81 weightings of the phrase, value-chain and sameness parts on two seeds.",
         )
-        parser.add_argument("--landscape", action="store_true", help="Check the loaded data.")
+        parser.add_argument(
+            "--landscape",
+            action="store_true",
+            help="Check the loaded data: German clusters' top 10 and how often their "
+            "explanations repeat a sentence.",
+        )
         parser.add_argument("--json", action="store_true", help="Print JSON.")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -67,6 +73,7 @@ class Command(BaseCommand):
         }
         if options["landscape"]:
             report["landscape"] = landscape_check()
+            report["explanations"] = explanation_check()
         if options["json"]:
             self.stdout.write(json.dumps(report, indent=2))
             return
@@ -97,6 +104,13 @@ class Command(BaseCommand):
                 f"a field; field-sharing partners ranked first for "
                 f"{check['clusters_with_field_sharing_partners_first']})"
             )
+            for language, counts in report["explanations"].items():
+                self.stdout.write(
+                    f"Explanations ({language}): {counts['repeated']} of {counts['sentences']} "
+                    f"sentences also stand under another partner of the same top 10 "
+                    f"(share {counts['share']:.3f}; with the partner's name masked "
+                    f"{counts['share_names_masked']:.3f})"
+                )
 
     def _grid(
         self, options: dict[str, Any], vectors: dict[str, Any], tokenize: Any, dims: int
@@ -163,3 +177,34 @@ def landscape_check() -> dict[str, Any]:
         "clusters_whose_top10_all_share_a_field": clusters_all_share,
         "clusters_with_field_sharing_partners_first": field_first,
     }
+
+
+def explanation_check(limit: int = 10) -> dict[str, dict[str, Any]]:
+    """For every German cluster's top `limit`, in each language: how many explanation
+    sentences are word for word another partner's sentence in the same list; also with each
+    partner's own name masked, so that a name alone does not count as a difference."""
+    landscape = selectors.landscape_get()
+    index = landscape.index
+    german = [i for i, p in enumerate(index.profiles) if p.country == "DE"]
+    ranked = [index.partners(a, limit=limit) for a in german]
+    out: dict[str, dict[str, Any]] = {}
+    for language in ("en", "de"):
+        with translation.override(language):
+            lists = [[explain.sentences(m, landscape.labels) for m in ms] for ms in ranked]
+        masked = [
+            [
+                [text.replace(m.candidate.name, "{partner}") for text in said]
+                for m, said in zip(ms, ls, strict=True)
+            ]
+            for ms, ls in zip(ranked, lists, strict=True)
+        ]
+        plain, hidden = explain.repetition(lists), explain.repetition(masked)
+        out[language] = {
+            "lists": len(lists),
+            "sentences": plain.sentences,
+            "repeated": plain.repeated,
+            "share": plain.share,
+            "repeated_names_masked": hidden.repeated,
+            "share_names_masked": hidden.share,
+        }
+    return out

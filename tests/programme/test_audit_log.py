@@ -86,7 +86,7 @@ def test_entries_name_choices_dates_and_people_by_their_labels(
     recommended = lines["programme.application.recommended"]
     assert (recommended.sentence, recommended.details) == (
         f"officer recorded the panel's recommendation of Photonics DE ({submitted.round.year}).",
-        ["Presentation to the panel: May 4, 2026", "Justification: “Strong fit”"],
+        ["Presentation to the panel: 4 May 2026", "Justification: “Strong fit”"],
     )
     assert lines["programme.programme.updated"].sentence == (
         "officer changed the programme's federal funding rate for German partners in "

@@ -263,7 +263,7 @@ def test_home_blocks_for_claims_and_calls_render_only_with_their_context(
     assert re.findall(r'<a href="([^"]+)">(.*?)</a>', calls) == [
         ("/en/calls/1/", "Photonics call 2026")
     ]
-    assert 'Deadline: <time datetime="2026-03-31">March 31, 2026</time>' in calls
+    assert 'Deadline: <time datetime="2026-03-31">31 March 2026</time>' in calls
 
 
 def test_home_lists_profiles_claimed_by_their_managers(

@@ -6,7 +6,6 @@ and jurors' pages load reviews, through `selectors.reviews_visible_to`."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Callable, Collection, Mapping
 from decimal import Decimal
 from functools import wraps
@@ -28,6 +27,7 @@ from clusterbridge.accounts.models import User
 from clusterbridge.audit.messages import describe
 from clusterbridge.audit.selectors import audit_entries
 from clusterbridge.clusters.models import Cluster
+from clusterbridge.common import spreadsheet
 from clusterbridge.common.params import parse_int, query_int
 from clusterbridge.programme import figures, gantt, selectors, services
 from clusterbridge.programme import rules as programme_rules
@@ -919,10 +919,8 @@ def selection_board(request: HttpRequest, year: int) -> HttpResponse:
 @require_GET
 def selection_board_csv(request: HttpRequest, year: int) -> HttpResponse:
     round = _round(year)
-    stream = io.StringIO()
-    selectors.selection_board_csv(selectors.selection_board(round=round), stream)
-    response = HttpResponse(stream.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="selection-board-{year}.csv"'
+    response = spreadsheet.csv_download(f"selection-board-{year}.csv")
+    selectors.selection_board_csv(selectors.selection_board(round=round), response)
     return response
 
 
@@ -1558,8 +1556,6 @@ def schedule_svg(request: HttpRequest) -> HttpResponse:
 @require_GET
 def schedule_csv(request: HttpRequest) -> HttpResponse:
     data, _round_found = _schedule_data(request)
-    stream = io.StringIO()
-    selectors.schedule_csv(data, stream)
-    response = HttpResponse(stream.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="programme-schedule.csv"'
+    response = spreadsheet.csv_download("programme-schedule.csv")
+    selectors.schedule_csv(data, response)
     return response

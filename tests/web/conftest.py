@@ -11,17 +11,24 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from allauth.account.forms import default_token_generator
+from allauth.account.models import EmailAddress, EmailConfirmationHMAC
+from allauth.account.utils import user_pk_to_url_str
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
+from django.core import signing
 from django.db import models, transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
+from clusterbridge.accounts import claims
 from clusterbridge.accounts.enums import Role
-from clusterbridge.accounts.models import ApiToken, User
+from clusterbridge.accounts.models import ApiToken, ClusterClaim, SignInEvent, User
 from clusterbridge.accounts.services import api_token_create, user_grant_role
+from clusterbridge.accounts.signins import sign_in_record
 from clusterbridge.clusters.models import Cluster, Member
+from clusterbridge.cooperation import conversation
 from clusterbridge.cooperation import services as cooperation
 from clusterbridge.cooperation.models import ContactRequest, Partnership, ProjectIdea
 from clusterbridge.demo.services import demo_load
@@ -40,10 +47,13 @@ from clusterbridge.programme.models import (
 from clusterbridge.taxonomy.models import MemberType
 from tests.programme.conftest import approve, budget
 
+BASE_URL = "http://testserver"
+
 # Which object a path parameter names, by the URL segment before it (`grants/<pk>` is a grant).
 OBJECTS: dict[str, type[models.Model]] = {
     "applications": Application,
     "assignments": ReviewAssignment,
+    "claims": ClusterClaim,
     "contact-requests": ContactRequest,
     "grants": Grant,
     "ideas": ProjectIdea,
@@ -66,6 +76,8 @@ class World:
     users: dict[str, User]
     tokens: dict[str, str]
     routes: list[str] = field(default_factory=list)
+    # Signed link tokens and allauth keys by the URL segment before them.
+    tokens_in_links: dict[str, str] = field(default_factory=dict)
     # Objects by model, newest last: the ones made here, so the signed-in users have a stake.
     objects: dict[type[models.Model], models.Model] = field(default_factory=dict)
 
@@ -200,6 +212,9 @@ def _build() -> World:
         title="Laser idea",
         summary="Joint laser research with two universities.",
     )
+    conversation.message_post(
+        partnership=partnership, actor=manager, body="When could we meet in Strasbourg?"
+    )
     pending = cooperation.contact_request_send(
         sender_cluster=other,
         receiver_cluster=partner,
@@ -207,11 +222,43 @@ def _build() -> World:
         topic="Sensors",
         message="We would like to explore joint projects on sensors.",
     )
+    # Accounts: a claim under review, an invitation, the links mailed for them and allauth's.
+    unmanaged = Cluster.objects.filter(managers=None).order_by("slug").first()
+    assert unmanaged is not None
+    claim = claims.claim_start(
+        user=users["juror"], cluster=unmanaged, note="I run its office.", base_url=BASE_URL
+    )
+    invitation = claims.manager_invite(
+        cluster=german, email="colleague@example.org", actor=manager, base_url=BASE_URL
+    )
+    sign_in_record(request=None, outcome=SignInEvent.Outcome.SUCCEEDED, user=manager)
+    address = EmailAddress.objects.create(
+        user=manager, email=manager.email, primary=True, verified=False
+    )
+    links = {
+        "confirm": signing.dumps(
+            {"claim": claim.pk, "email": "office@example.org"}, salt=claims._CLAIM_SALT
+        ),
+        "invitations": signing.dumps({"invitation": invitation.pk}, salt=claims._INVITE_SALT),
+        "outbox": "20260101T000000000000-" + "0" * 32,  # well formed, never sent
+        "confirm-email": EmailConfirmationHMAC(address).key,
+        "password-reset": "-".join(
+            (user_pk_to_url_str(manager), default_token_generator.make_token(manager))
+        ),
+    }
     tokens = {}
     for who, user in users.items():
         _token, tokens[who] = api_token_create(user=user, name="test")
-    world = World(german=german, partner=partner, round=round, users=users, tokens=tokens)
+    world = World(
+        german=german,
+        partner=partner,
+        round=round,
+        users=users,
+        tokens=tokens,
+        tokens_in_links=links,
+    )
     for instance in (
+        claim,
         sketch,
         assignment,
         pending,
@@ -251,6 +298,10 @@ def _fill(route: str, world: World) -> str:
             value = world.german.slug
         elif name == "year":
             value = str(world.round.year)
+        elif name == "user_pk":  # a manager of the cluster named before it
+            value = str(world.users["manager"].pk)
+        elif name in {"token", "key"} and before in world.tokens_in_links:
+            value = world.tokens_in_links[before]
         elif name == "content_type_id":  # the admin's "view on site" shortcut
             value = str(ContentType.objects.get_for_model(Cluster).pk)
         elif name == "object_id" and parts[index - 2] == "r":
@@ -273,13 +324,21 @@ def _admin_object(app_label: str, model_name: str) -> str:
 
 
 def _routes(patterns: list[Any], prefix: str, world: World) -> Iterator[str]:
-    for route, _pattern in _walk(patterns, prefix):
-        if "(?P<app_label>" in route:  # the admin's index of one app
-            yield route.partition("^")[0] + "clusters/"
+    links = world.tokens_in_links
+    for route, pattern in _walk(patterns, prefix):
+        head = route.partition("^")[0]
+        if "(?P<" not in route:
+            yield _fill(route, world)
+        elif "(?P<app_label>" in route:  # the admin's index of one app
+            yield head + "clusters/"
         elif "(?P<url>" in route:  # the admin's catch-all, which only redirects
             yield route.partition("(")[0] + "no-such-page/"
+        elif pattern.name == "account_confirm_email":
+            yield f"{head}confirm-email/{links['confirm-email']}/"
+        elif pattern.name == "account_reset_password_from_key":
+            yield f"{head}password/reset/key/{links['password-reset']}/"
         else:
-            yield _fill(route, world)
+            raise AssertionError(f"{route}: a regular expression; teach tests/web/conftest.py")
 
 
 @pytest.fixture(scope="module")

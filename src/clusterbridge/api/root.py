@@ -6,7 +6,8 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI
+from django.shortcuts import render
+from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
@@ -20,6 +21,19 @@ from clusterbridge.programme.api import router as programme_router
 from clusterbridge.search.api import router as search_router
 from clusterbridge.taxonomy.api import router as taxonomy_router
 
+
+class OfflineSwagger(Swagger):
+    """Swagger UI from the site's own static files (web/static/vendor/swagger-ui, refreshed by
+    scripts/vendor_static.sh) instead of a CDN: the docs work offline and under the site's
+    content security policy, which allows no other host and no inline script."""
+
+    template = "api/docs.html"
+
+    def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs: Any) -> HttpResponse:
+        settings = {**self.settings, "url": self.get_openapi_url(api, kwargs)}
+        return render(request, self.template, {"api": api, "swagger_settings": settings})
+
+
 api = NinjaAPI(
     title="clusterbridge API",
     version="1",
@@ -28,6 +42,8 @@ api = NinjaAPI(
         "(create one on your account page). Errors are application/problem+json."
     ),
     urls_namespace="api-v1",
+    # No validator badge: it would send the document to validator.swagger.io.
+    docs=OfflineSwagger(settings={"validatorUrl": None}),
     docs_url="/docs",
     openapi_url="/openapi.json",
 )

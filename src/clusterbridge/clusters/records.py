@@ -27,6 +27,7 @@ from clusterbridge.clusters.enums import (
     LocationPrecision,
     Provenance,
 )
+from clusterbridge.common import spreadsheet
 
 # Column order of CSV files and key order of JSON records.
 COLUMNS: tuple[str, ...] = (
@@ -89,7 +90,6 @@ _PROVENANCES: tuple[str, ...] = tuple(Provenance.values)
 _EN: str = Language.EN.value
 _SOURCE: str = Provenance.SOURCE.value
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")
 # The largest whole number every database stores in a PositiveIntegerField.
 MAX_INTEGER = 2_147_483_647
 # URLField's length in the database (Django's default max_length).
@@ -226,15 +226,18 @@ def make_slug(name: str) -> str:
 # --- CSV cell encoding ------------------------------------------------------------------------
 
 
+# This is the exchange format: an export must import back unchanged, so the formula guard every
+# CSV of the platform uses (common.spreadsheet) is applied reversibly here and undone on import.
+# No byte-order mark either: the file is read by programs (the import accepts one all the same).
+
+
 def csv_escape(text: str) -> str:
     """Neutralise spreadsheet formulas (`=cmd|...`) with a leading apostrophe (OWASP)."""
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return spreadsheet.escape_reversibly(text)
 
 
 def csv_unescape(text: str) -> str:
-    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@\t\r'":
-        return text[1:]
-    return text
+    return spreadsheet.unescape(text)
 
 
 def _plain_list_ok(items: Iterable[str]) -> bool:

@@ -14,6 +14,7 @@ from clusterbridge.clusters.enums import ClusterKind, Direction
 from clusterbridge.clusters.forms import ClusterProfileForm
 from clusterbridge.clusters.jsonld import record_to_jsonld
 from clusterbridge.clusters.services import PROFILE_FIELDS, cluster_update_profile
+from clusterbridge.common.params import query_int
 from clusterbridge.taxonomy import geo
 
 PAGE_SIZE = 25
@@ -28,7 +29,10 @@ def cluster_list(request: HttpRequest) -> HttpResponse:
         query=request.GET.get("q", ""),
     )
     paginator = Paginator(selectors.cluster_list(filters=filters), PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
+    # A page past the last shows the last one (Paginator.get_page).
+    page = paginator.get_page(
+        query_int(request.GET, "page", min_value=1, max_value=1_000_000, default=1)
+    )
     query = request.GET.copy()
     query.pop("page", None)
     context = {

@@ -54,6 +54,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Early, so that the responses of the middleware below carry the policy too.
+    "clusterbridge.web.middleware.SecurityHeadersMiddleware",
+    # Before anything reads the session cookie, the query string or the body.
+    "clusterbridge.web.middleware.UnsafeInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -63,7 +67,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "clusterbridge.web.middleware.SecurityHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "clusterbridge.config.urls"

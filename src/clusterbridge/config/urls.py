@@ -33,5 +33,6 @@ urlpatterns += i18n_patterns(
     prefix_default_language=True,
 )
 
+handler400 = "clusterbridge.web.views.bad_request"
 handler404 = "clusterbridge.web.views.page_not_found"
 handler500 = "clusterbridge.web.views.server_error"

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from clusterbridge.clusters.selectors import ClusterFilters, cluster_filters_parse
+from clusterbridge.common.params import parse_int
 from clusterbridge.matching.selectors import LIMIT_MAX
 
 LIMIT_DEFAULT = 20
@@ -53,13 +54,11 @@ def partner_search_parse(
             errors["exclude_partners"] = _("Use yes or no to exclude existing partners.")
     size = LIMIT_DEFAULT
     if limit not in (None, ""):
-        try:
-            size = int(limit)  # type: ignore[arg-type]
-        except (TypeError, ValueError):
-            size = -1
-        if not 1 <= size <= LIMIT_MAX:
+        parsed = parse_int(limit, min_value=1, max_value=LIMIT_MAX)
+        if parsed is None:
             errors["limit"] = _("The number of partners must be between 1 and %(max)d.") % {
                 "max": LIMIT_MAX
             }
-            size = LIMIT_DEFAULT
+        else:
+            size = parsed
     return PartnerSearch(filters=filters, exclude_partners=exclude, limit=size, errors=errors)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_GET
 
 from clusterbridge.clusters.enums import ClusterKind
 from clusterbridge.clusters.models import Cluster
+from clusterbridge.common import spreadsheet
 from clusterbridge.matching import explain, selectors
 from clusterbridge.matching.engine import PARTS, Match, MatchIndex
 from clusterbridge.matching.forms import PartnerSearch, partner_search_parse
@@ -136,9 +136,8 @@ def partner_csv(request: HttpRequest, slug: str) -> HttpResponse:
         exclude_partners=search.exclude_partners,
         limit=search.limit,
     )
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="partners-{cluster.slug}.csv"'
-    writer = csv.writer(response)
+    response = spreadsheet.csv_download(f"partners-{cluster.slug}.csv")
+    writer = spreadsheet.Writer(response)
     writer.writerow(["rank", "slug", "name", "country", "score", *PARTS, "explanation"])
     for row in _rows(cluster, recommendations):
         m = row.match

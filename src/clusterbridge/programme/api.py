@@ -7,7 +7,6 @@ raise ValidationError naming the rule, which `api.root` turns into problem+json 
 from __future__ import annotations
 
 import datetime as dt
-import io
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,6 +21,7 @@ from clusterbridge.accounts.models import User
 from clusterbridge.api.auth import TokenAuth
 from clusterbridge.api.problems import problem_responses
 from clusterbridge.clusters.models import Cluster
+from clusterbridge.common import spreadsheet
 from clusterbridge.programme import selectors, services
 from clusterbridge.programme.enums import IPRStatus
 from clusterbridge.programme.models import (
@@ -487,10 +487,8 @@ def board(request: HttpRequest, year: int) -> dict[str, Any]:
     },
 )
 def board_csv(request: HttpRequest, year: int) -> HttpResponse:
-    stream = io.StringIO()
-    selectors.selection_board_csv(_board(request, year), stream)
-    response = HttpResponse(stream.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="selection-{year}.csv"'
+    response = spreadsheet.csv_download(f"selection-{year}.csv")
+    selectors.selection_board_csv(_board(request, year), response)
     return response
 
 
@@ -978,8 +976,6 @@ def schedule_full(request: HttpRequest, round: int | None = None) -> Any:
     },
 )
 def schedule_csv(request: HttpRequest, round: int | None = None) -> HttpResponse:
-    stream = io.StringIO()
-    selectors.schedule_csv(selectors.schedule(round=_round(round) if round else None), stream)
-    response = HttpResponse(stream.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="schedule.csv"'
+    response = spreadsheet.csv_download("schedule.csv")
+    selectors.schedule_csv(selectors.schedule(round=_round(round) if round else None), response)
     return response

@@ -5,14 +5,13 @@ applications assigned to them and free of conflicts."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import IO, Any
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
@@ -24,6 +23,7 @@ from django.utils.translation import gettext as _
 from clusterbridge.accounts.enums import Role
 from clusterbridge.accounts.models import User
 from clusterbridge.clusters.models import Cluster, Member
+from clusterbridge.common import spreadsheet
 from clusterbridge.programme import figures
 from clusterbridge.programme.enums import (
     ApplicationState,
@@ -500,39 +500,26 @@ BOARD_CSV_HEADER = (
 )
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    text = str(value)
-    # Spreadsheet formula injection: a cell starting with these is read as a formula.
-    return "'" + text if text[:1] in {"=", "+", "-", "@"} else text
-
-
-def selection_board_csv(board: SelectionBoard, stream: IO[str]) -> int:
+def selection_board_csv(board: SelectionBoard, stream: spreadsheet.Stream) -> int:
     """Writes the board as CSV (one row per application); returns the rows written."""
-    writer = csv.writer(stream)
+    writer = spreadsheet.Writer(stream)
     writer.writerow(BOARD_CSV_HEADER)
     for row in board.rows:
         writer.writerow(
-            [
-                _cell(value)
-                for value in (
-                    row.rank,
-                    row.application.cluster.name,
-                    row.application.state,
-                    row.review_count,
-                    row.mean,
-                    row.minimum,
-                    row.maximum,
-                    row.std,
-                    row.requested_eur,
-                    row.running_total_eur,
-                    row.within_budget,
-                    row.application.is_sample,
-                )
-            ]
+            (
+                row.rank,
+                row.application.cluster.name,
+                row.application.state,
+                row.review_count,
+                row.mean,
+                row.minimum,
+                row.maximum,
+                row.std,
+                row.requested_eur,
+                row.running_total_eur,
+                row.within_budget,
+                row.application.is_sample,
+            )
         )
     return len(board.rows)
 
@@ -841,48 +828,42 @@ SCHEDULE_CSV_HEADER = (
 )
 
 
-def schedule_csv(data: Schedule, stream: IO[str]) -> int:
+def schedule_csv(data: Schedule, stream: spreadsheet.Stream) -> int:
     """One line per phase and per report; returns the lines written (without the header)."""
-    writer = csv.writer(stream)
+    writer = spreadsheet.Writer(stream)
     writer.writerow(SCHEDULE_CSV_HEADER)
     lines = 0
     for row in data.rows:
         for bar in row.phases:
             writer.writerow(
-                [
-                    _cell(value)
-                    for value in (
-                        row.round_year,
-                        row.cluster_name,
-                        "phase",
-                        bar.kind,
-                        bar.starts_on,
-                        bar.ends_on,
-                        bar.budget_eur,
-                        None,
-                        None,
-                        bar.is_sample or row.is_sample,
-                    )
-                ]
+                (
+                    row.round_year,
+                    row.cluster_name,
+                    "phase",
+                    bar.kind,
+                    bar.starts_on,
+                    bar.ends_on,
+                    bar.budget_eur,
+                    None,
+                    None,
+                    bar.is_sample or row.is_sample,
+                )
             )
             lines += 1
         for report in row.reports:
             writer.writerow(
-                [
-                    _cell(value)
-                    for value in (
-                        row.round_year,
-                        row.cluster_name,
-                        "report",
-                        report.title,
-                        None,
-                        report.due_on,
-                        None,
-                        report.submitted_on,
-                        report.late,
-                        report.is_sample,
-                    )
-                ]
+                (
+                    row.round_year,
+                    row.cluster_name,
+                    "report",
+                    report.title,
+                    None,
+                    report.due_on,
+                    None,
+                    report.submitted_on,
+                    report.late,
+                    report.is_sample,
+                )
             )
             lines += 1
     return lines

@@ -6,7 +6,6 @@ and jurors' pages load reviews, through `selectors.reviews_visible_to`."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Callable, Collection, Mapping
 from decimal import Decimal
 from functools import wraps
@@ -28,6 +27,8 @@ from clusterbridge.accounts.models import User
 from clusterbridge.audit.messages import describe
 from clusterbridge.audit.selectors import audit_entries
 from clusterbridge.clusters.models import Cluster
+from clusterbridge.common import spreadsheet
+from clusterbridge.common.params import parse_int, query_int
 from clusterbridge.programme import figures, gantt, selectors, services
 from clusterbridge.programme import rules as programme_rules
 from clusterbridge.programme.enums import ApplicationState, OutlineState, PhaseKind
@@ -127,8 +128,10 @@ def _formset_errors(formset: Any, exc: ValidationError, indices: list[int]) -> N
         if not key.startswith("budget_lines"):
             continue
         parts = key.split(".")
-        if len(parts) == 3 and parts[1].isdigit() and int(parts[1]) < len(indices):
-            form = formset.forms[indices[int(parts[1])]]
+        index = parts[1] if len(parts) > 1 else ""
+        row = parse_int(index, min_value=0, max_value=len(indices) - 1)
+        if len(parts) == 3 and row is not None:
+            form = formset.forms[indices[row]]
             form.add_error(parts[2] if parts[2] in form.fields else None, errors)
         else:
             formset._non_form_errors = formset.non_form_errors() + errors
@@ -743,7 +746,7 @@ def _pair_key(application_id: int, juror_id: int) -> str:
 def assignments(request: HttpRequest, year: int) -> HttpResponse:
     user = _user(request)
     round = _round(year)
-    per_application = _int(request.GET.get("per"), default=2, low=1, high=10)
+    per_application = query_int(request.GET, "per", min_value=1, max_value=10, default=2)
     submitted = list(
         Application.objects.filter(round=round, state=S.SUBMITTED)
         .select_related("cluster")
@@ -764,8 +767,8 @@ def assignments(request: HttpRequest, year: int) -> HttpResponse:
                 pairs = []
                 for value in request.POST.getlist("pair"):
                     application_id, _sep, juror_id = value.partition(":")
-                    application = by_id.get(_int(application_id))
-                    juror = jurors_by_id.get(_int(juror_id))
+                    application = by_id.get(parse_int(application_id) or 0)
+                    juror = jurors_by_id.get(parse_int(juror_id) or 0)
                     if application is None or juror is None:
                         raise ValidationError(
                             _("An assignment names an unknown application or juror.")
@@ -790,7 +793,9 @@ def assignments(request: HttpRequest, year: int) -> HttpResponse:
                 )
             if "remove" in request.POST:
                 assignment = get_object_or_404(
-                    ReviewAssignment, pk=_int(request.POST.get("remove")), application__round=round
+                    ReviewAssignment,
+                    pk=parse_int(request.POST.get("remove")),
+                    application__round=round,
                 )
                 services.assignment_delete(assignment=assignment, actor=user)
                 return _done(
@@ -831,16 +836,6 @@ def _juror_label(juror: User) -> str:
     return f"{name} ({juror.organisation})" if juror.organisation else name
 
 
-def _int(value: Any, *, default: int = 0, low: int | None = None, high: int | None = None) -> int:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return default
-    if (low is not None and number < low) or (high is not None and number > high):
-        return default
-    return number
-
-
 def _date(value: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value) if value else None
@@ -862,7 +857,7 @@ def selection_board(request: HttpRequest, year: int) -> HttpResponse:
         for key, value in request.POST.items():
             if not key.startswith("decision_") or value not in {"select", "reject"}:
                 continue
-            pk = _int(key.removeprefix("decision_"))
+            pk = parse_int(key.removeprefix("decision_")) or 0
             presentation_raw = request.POST.get(f"presentation_{pk}", "")
             presentation = _date(presentation_raw)
             if presentation_raw and presentation is None:
@@ -884,8 +879,10 @@ def selection_board(request: HttpRequest, year: int) -> HttpResponse:
             except ValidationError as exc:
                 for key, messages_ in exc.message_dict.items():
                     parts = key.split(".")
-                    if len(parts) >= 2 and parts[1].isdigit() and int(parts[1]) < len(ids):
-                        row_errors.setdefault(ids[int(parts[1])], []).extend(messages_)
+                    index = parts[1] if len(parts) > 1 else ""
+                    row = parse_int(index, min_value=0, max_value=len(ids) - 1)
+                    if row is not None:
+                        row_errors.setdefault(ids[row], []).extend(messages_)
                     else:
                         errors.extend(messages_)
             else:
@@ -922,10 +919,8 @@ def selection_board(request: HttpRequest, year: int) -> HttpResponse:
 @require_GET
 def selection_board_csv(request: HttpRequest, year: int) -> HttpResponse:
     round = _round(year)
-    stream = io.StringIO()
-    selectors.selection_board_csv(selectors.selection_board(round=round), stream)
-    response = HttpResponse(stream.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="selection-board-{year}.csv"'
+    response = spreadsheet.csv_download(f"selection-board-{year}.csv")
+    selectors.selection_board_csv(selectors.selection_board(round=round), response)
     return response
 
 
@@ -1008,7 +1003,7 @@ def application_approve(request: HttpRequest, pk: int) -> HttpResponse:
 @officer_required
 @require_GET
 def audit_log(request: HttpRequest) -> HttpResponse:
-    page = _int(request.GET.get("page"), default=1, low=1)
+    page = query_int(request.GET, "page", min_value=1, max_value=1_000_000, default=1)
     entries = audit_entries(action_prefix="programme.").order_by("-created_at", "-id")
     window = list(entries[(page - 1) * AUDIT_PAGE : page * AUDIT_PAGE + 1])
     context = {
@@ -1524,8 +1519,8 @@ def project_transition(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _schedule_data(request: HttpRequest) -> tuple[Any, Round | None]:
     """Officers see every grant with its reports; everybody else the public phases."""
-    year = request.GET.get("round", "")
-    round = _round(int(year)) if year.isdigit() else None
+    year = query_int(request.GET, "round", min_value=1, max_value=9999)
+    round = _round(year) if year is not None else None
     user = _user(request)
     if selectors.is_officer(user):
         return selectors.schedule(user=user, round=round), round
@@ -1561,8 +1556,6 @@ def schedule_svg(request: HttpRequest) -> HttpResponse:
 @require_GET
 def schedule_csv(request: HttpRequest) -> HttpResponse:
     data, _round_found = _schedule_data(request)
-    stream = io.StringIO()
-    selectors.schedule_csv(data, stream)
-    response = HttpResponse(stream.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="programme-schedule.csv"'
+    response = spreadsheet.csv_download("programme-schedule.csv")
+    selectors.schedule_csv(data, response)
     return response

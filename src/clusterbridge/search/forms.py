@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.http import QueryDict
 
+from clusterbridge.common.params import parse_int
 from clusterbridge.search.selectors import SORTS, Mode, SearchRequest, facet_names
 
 
@@ -18,14 +19,9 @@ def request_from_query(params: QueryDict, *, page_size: int = 20) -> SearchReque
         if name not in known and name.startswith("_"):
             filters.pop(name)  # cache-busting parameters some clients add
     sort = params.get("sort", "relevance")
-    try:
-        page = int(params.get("page", "1"))
-    except ValueError:
-        page = 0  # refused by validate() with a message naming the parameter
-    try:
-        size = int(params.get("page_size", str(page_size)))
-    except ValueError:
-        size = 0
+    # Not a whole number: 0, which validate() refuses with a message naming the parameter.
+    page = parse_int(params.get("page", "1")) or 0
+    size = parse_int(params.get("page_size", str(page_size))) or 0
     mode: Mode = "lexical" if params.get("mode") == "lexical" else "blend"
     return SearchRequest(
         q=params.get("q", ""),

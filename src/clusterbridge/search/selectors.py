@@ -47,6 +47,7 @@ SEMANTIC_CANDIDATES = 50
 # the relevance set; below it, neighbours only reorder lexical hits).
 SEMANTIC_THRESHOLD = 0.42
 MAX_PAGE_SIZE = 100
+MAX_PAGE = 10_000
 SEMANTIC_MIN_WORDS = 3
 _VALUE_RE = re.compile(r"^[\w.:+-]{1,120}$")
 
@@ -157,6 +158,9 @@ def validate(request: SearchRequest) -> SearchRequest:
         raise SearchInputError("sort", _("Sort by relevance, name or newest."))
     if request.page < 1:
         raise SearchInputError("page", _("Pages are counted from 1."))
+    if request.page > MAX_PAGE:
+        # Deeper pages are never read, and their offset would overflow the database's integers.
+        raise SearchInputError("page", _("There are at most %(max)s pages.") % {"max": MAX_PAGE})
     if not 1 <= request.page_size <= MAX_PAGE_SIZE:
         raise SearchInputError(
             "page_size", _("Page size must be between 1 and %(max)s.") % {"max": MAX_PAGE_SIZE}

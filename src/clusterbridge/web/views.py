@@ -5,17 +5,20 @@ from django.db import connection
 from django.http import (
     HttpRequest,
     HttpResponse,
+    HttpResponseBadRequest,
     HttpResponsePermanentRedirect,
     HttpResponseRedirect,
     JsonResponse,
 )
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import get_language_from_request
 from django.views.decorators.http import require_GET
 
 from clusterbridge.accounts.selectors import recently_claimed_clusters
+from clusterbridge.common.params import InvalidParameter
 from clusterbridge.web import legal, selectors
 
 
@@ -82,6 +85,13 @@ def healthz(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """The plain 400 page; it names a query parameter a page cannot use, and keeps other
+    reasons (a suspicious host, a broken upload) to the log."""
+    message = str(exception) if isinstance(exception, InvalidParameter) else ""
+    return HttpResponseBadRequest(render_to_string("400.html", {"message": message}))
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -174,7 +174,7 @@ def claim_confirm_address(*, token: str, user: User, base_url: str) -> ClusterCl
         raise ValidationError({"token": _("This link is not valid.")}) from None
     claim = ClusterClaim.objects.select_for_update().filter(pk=int(data.get("claim", 0))).first()
     if claim is None or claim.user_id != user.pk:
-        raise PermissionDenied("This link belongs to another person's claim.")
+        raise PermissionDenied(_("This link belongs to another person's claim."))
     if claim.state != State.AWAITING_ADDRESS or claim.email.lower() != data.get("email"):
         raise ValidationError({"token": _("This link has already been used.")})
     return _approve(claim, actor=user, base_url=base_url)
@@ -185,7 +185,7 @@ def claim_decide(
     *, claim: ClusterClaim, actor: User, approve: bool, note: str, base_url: str
 ) -> ClusterClaim:
     if not rules.is_claim_reviewer(actor):
-        raise PermissionDenied("Only programme officers and staff decide claims.")
+        raise PermissionDenied(_("Only programme officers and staff decide claims."))
     claim = ClusterClaim.objects.select_for_update().get(pk=claim.pk)
     if claim.route != ClusterClaim.Route.REVIEW or claim.state != State.AWAITING_REVIEW:
         raise ValidationError({"state": _("This claim has already been decided.")})
@@ -217,7 +217,7 @@ def claim_decide(
 @transaction.atomic
 def claim_withdraw(*, claim: ClusterClaim, actor: User) -> ClusterClaim:
     if claim.user_id != actor.pk:
-        raise PermissionDenied("Only the person who claimed may withdraw the claim.")
+        raise PermissionDenied(_("Only the person who claimed may withdraw the claim."))
     claim = ClusterClaim.objects.select_for_update().get(pk=claim.pk)
     if not claim_can_move(claim, State.WITHDRAWN):
         raise ValidationError({"state": _("This claim has already been decided.")})
@@ -234,7 +234,7 @@ def claim_withdraw(*, claim: ClusterClaim, actor: User) -> ClusterClaim:
 
 def _require_manager(actor: User, cluster: Cluster) -> None:
     if not rules.manages_cluster(actor, cluster):
-        raise PermissionDenied("Only the cluster's managers may do this.")
+        raise PermissionDenied(_("Only the cluster's managers may do this."))
 
 
 @transaction.atomic

@@ -41,7 +41,7 @@ def api_token_authenticate(raw: str) -> User | None:
 @transaction.atomic
 def api_token_revoke(*, token: ApiToken, actor: User) -> None:
     if token.user_id != actor.pk and not actor.is_superuser:
-        raise PermissionDenied("You may only revoke your own tokens.")
+        raise PermissionDenied(_("You may only revoke your own tokens."))
     token.delete()
 
 
@@ -57,7 +57,7 @@ def user_delete(*, user: User, actor: User) -> None:
     from clusterbridge.clusters.models import Cluster
 
     if actor.pk != user.pk and not actor.is_superuser:
-        raise PermissionDenied("You may only delete your own account.")
+        raise PermissionDenied(_("You may only delete your own account."))
     sole = [
         cluster.name
         for cluster in Cluster.objects.filter(managers=user).prefetch_related("managers")

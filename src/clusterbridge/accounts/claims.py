@@ -66,8 +66,8 @@ def _approve(claim: ClusterClaim, *, actor: User, base_url: str, note: str = "")
             "cluster": cluster,
             "note": note,
             "base_url": base_url,
-            "path": lambda: reverse("accounts:dashboard"),
         },
+        path=lambda: reverse("accounts:dashboard"),
     )
     if not had_managers:
         # Requests that waited for this cluster to join reach its first managers now.
@@ -146,8 +146,8 @@ def claim_start(
             context={
                 "cluster": cluster,
                 "base_url": base_url,
-                "path": lambda: reverse("accounts:claim-confirm", kwargs={"token": token}),
             },
+            path=lambda: reverse("accounts:claim-confirm", kwargs={"token": token}),
         )
     else:
         mail_after_commit(
@@ -157,8 +157,8 @@ def claim_start(
                 "cluster": cluster,
                 "claim": claim,
                 "base_url": base_url,
-                "path": lambda: reverse("accounts:claims"),
             },
+            path=lambda: reverse("accounts:claims"),
         )
     return claim
 
@@ -208,8 +208,8 @@ def claim_decide(
             "cluster": claim.cluster,
             "note": claim.decision_note,
             "base_url": base_url,
-            "path": lambda: reverse("clusters:detail", kwargs={"slug": claim.cluster.slug}),
         },
+        path=lambda: reverse("clusters:detail", kwargs={"slug": claim.cluster.slug}),
     )
     return claim
 
@@ -270,8 +270,8 @@ def manager_invite(
             "cluster": cluster,
             "inviter": actor,
             "base_url": base_url,
-            "path": lambda: reverse("accounts:invitation", kwargs={"token": token}),
         },
+        path=lambda: reverse("accounts:invitation", kwargs={"token": token}),
     )
     return invitation
 
@@ -316,8 +316,8 @@ def manager_invitation_accept(*, token: str, user: User, base_url: str) -> Manag
             "cluster": cluster,
             "newcomer": user,
             "base_url": base_url,
-            "path": lambda: reverse("accounts:managers", kwargs={"slug": cluster.slug}),
         },
+        path=lambda: reverse("accounts:managers", kwargs={"slug": cluster.slug}),
     )
     if not had_managers:
         from clusterbridge.cooperation.services import contact_requests_deliver_held
@@ -360,6 +360,6 @@ def manager_remove(*, cluster: Cluster, manager: User, actor: User, base_url: st
             "removed": manager,
             "actor": actor,
             "base_url": base_url,
-            "path": lambda: reverse("clusters:detail", kwargs={"slug": cluster.slug}),
         },
+        path=lambda: reverse("clusters:detail", kwargs={"slug": cluster.slug}),
     )

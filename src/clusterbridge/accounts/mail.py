@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.core.mail import EmailMessage
-from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import translation
-
 from clusterbridge.accounts.models import User
+from clusterbridge.common import mail as common_mail
 
 
 def person(user: User) -> tuple[str, str]:
@@ -18,27 +14,18 @@ def person(user: User) -> tuple[str, str]:
 
 
 def mail_after_commit(
-    *, to: Iterable[tuple[str, str]], template: str, context: dict[str, Any]
+    *,
+    to: Iterable[tuple[str, str]],
+    template: str,
+    context: dict[str, Any],
+    path: Callable[[], str],
 ) -> None:
-    """Renders accounts/mail/<template>.txt and <template>_subject.txt per (address, language)
-    once the transaction has committed; a rolled-back step mails nobody. `context["path"]`,
-    when given, is a callable that returns the page's path in the active language."""
-    recipients = [(address, language) for address, language in to if address]
-    if not recipients:
-        return
-
-    def send() -> None:
-        for address, language in recipients:
-            with translation.override(language):
-                values = dict(context)
-                if callable(values.get("path")):
-                    values["url"] = values["base_url"].rstrip("/") + values["path"]()
-                body = render_to_string(f"accounts/mail/{template}.txt", values)
-                subject = " ".join(
-                    render_to_string(f"accounts/mail/{template}_subject.txt", values).split()
-                )
-            EmailMessage(
-                subject=f"[clusterbridge] {subject}"[:200], body=body.strip() + "\n", to=[address]
-            ).send()
-
-    transaction.on_commit(send, robust=True)
+    """Renders accounts/mail/<template>.txt and <template>_subject.txt for each (address,
+    language); `path()` gives the page the mail links to, in the recipient's language."""
+    common_mail.mail_after_commit(
+        recipients=[(address, language) for address, language in to if address],
+        template=f"accounts/mail/{template}",
+        context=context,
+        path=path,
+        subject_prefix="[clusterbridge] ",
+    )

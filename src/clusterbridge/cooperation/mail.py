@@ -7,14 +7,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.mail import EmailMessage
-from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 
 from clusterbridge.accounts.models import User
 from clusterbridge.clusters.models import Cluster
+from clusterbridge.common import mail as common_mail
 
 
 @dataclass(frozen=True)
@@ -40,33 +37,16 @@ def mail_after_commit(
     link: str,
     link_kwargs: Mapping[str, Any] | None = None,
 ) -> None:
-    """One mail per recipient, each in the recipient's language, sent once the transaction has
-    committed (a rolled-back request never mails anyone). `link` is a URL name, resolved with
-    `link_kwargs` (by default the context's `pk`) under the recipient's language prefix."""
-    recipients = list(recipients)
-    if not recipients:
-        return
-    kwargs = dict(link_kwargs) if link_kwargs is not None else {"pk": context["pk"]}
-
-    def send() -> None:
-        for recipient in recipients:
-            with translation.override(recipient.language):
-                url = context["base_url"].rstrip("/") + reverse(link, kwargs=kwargs)
-                rendered = render_to_string(
-                    f"cooperation/mail/{template}.txt", {**context, "url": url}
-                )
-                subject_lines = render_to_string(
-                    f"cooperation/mail/{template}_subject.txt", context
-                ).split()
-            EmailMessage(
-                subject=" ".join(subject_lines)[:200],
-                body=rendered.strip() + "\n",
-                to=[recipient.address],
-            ).send()
-
-    # Robust: a mail server that is down is logged, and does not turn a request that was saved
-    # into an error page (the sender would try again and hit the duplicate rule).
-    transaction.on_commit(send, robust=True)
+    """One mail per recipient, in the recipient's language, after commit. `link` is a URL name,
+    resolved with `link_kwargs` (by default the context's `pk`) under the recipient's language
+    prefix."""
+    kwargs = dict(link_kwargs) if link_kwargs is not None else {"pk": context.get("pk")}
+    common_mail.mail_after_commit(
+        recipients=[(recipient.address, recipient.language) for recipient in recipients],
+        template=f"cooperation/mail/{template}",
+        context=context,
+        path=lambda: reverse(link, kwargs=kwargs),
+    )
 
 
 def receiver_recipients(cluster: Cluster) -> list[Recipient]:

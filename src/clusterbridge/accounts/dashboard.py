@@ -16,7 +16,7 @@ from clusterbridge.cooperation.models import ContactRequest, Message, Partnershi
 from clusterbridge.matching.selectors import PanelEntry, profile_panel
 from clusterbridge.programme import selectors as programme
 from clusterbridge.programme.enums import ApplicationState
-from clusterbridge.programme.models import Application, Review
+from clusterbridge.programme.models import Application
 
 LIST_SIZE = 8
 
@@ -78,17 +78,11 @@ def _manager_view(user: User, clusters: list[Cluster]) -> ManagerView:
 
 
 def _juror_view(user: User) -> JurorView:
-    assigned = list(programme.applications_visible_to(user).filter(assignments__juror=user))
-    done = set(
-        Review.objects.filter(juror=user, application__in=assigned).values_list(
-            "application_id", flat=True
-        )
-    )
+    rows = programme.assignments_of_juror(user)
     return JurorView(
-        to_review=[
-            a for a in assigned if a.pk not in done and a.state == ApplicationState.SUBMITTED
-        ],
-        reviewed=[a for a in assigned if a.pk in done],
+        # Only sketches still before the panel can be reviewed.
+        to_review=[a for a, done in rows if not done and a.state == ApplicationState.SUBMITTED],
+        reviewed=[a for a, done in rows if done],
     )
 
 

@@ -35,14 +35,27 @@ def profile(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         _token, new_key = api_token_create(user=user, name=form.cleaned_data["name"])
         form = ApiTokenForm()
-    context = {
+    context = _profile_context(user, form=form, new_key=new_key)
+    return render(request, "accounts/profile.html", context)
+
+
+def _profile_context(
+    user: User,
+    *,
+    form: ApiTokenForm | None = None,
+    preferences_form: PreferencesForm | None = None,
+    new_key: str | None = None,
+) -> dict[str, object]:
+    """The account page's parts; a failed form is passed in so that it keeps what was typed."""
+    return {
         "clusters": clusters_editable_by(user).order_by("name"),
         "tokens": user.api_tokens.order_by("-created_at"),
-        "form": form,
+        "form": form if form is not None else ApiTokenForm(),
         "new_key": new_key,
-        "preferences_form": PreferencesForm(instance=user),
+        "preferences_form": (
+            preferences_form if preferences_form is not None else PreferencesForm(instance=user)
+        ),
     }
-    return render(request, "accounts/profile.html", context)
 
 
 @login_required
@@ -51,12 +64,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     form = PreferencesForm(request.POST, instance=user)
     if not form.is_valid():
-        context = {
-            "clusters": clusters_editable_by(user).order_by("name"),
-            "tokens": user.api_tokens.order_by("-created_at"),
-            "form": ApiTokenForm(),
-            "preferences_form": form,
-        }
+        context = _profile_context(user, preferences_form=form)
         return render(request, "accounts/profile.html", context, status=400)
     form.save()
     language = form.cleaned_data["preferred_language"]

@@ -255,6 +255,18 @@ def application_get_visible(user: Any, *, pk: int) -> Application:
     return found
 
 
+def assignments_of_juror(user: Any) -> list[tuple[Application, bool]]:
+    """The applications a juror is assigned to (as far as they may see them), each with whether
+    they have reviewed it yet."""
+    applications = list(applications_visible_to(user).filter(assignments__juror=user))
+    reviewed = set(
+        Review.objects.filter(juror=user, application__in=[a.pk for a in applications]).values_list(
+            "application_id", flat=True
+        )
+    )
+    return [(application, application.pk in reviewed) for application in applications]
+
+
 def applications_of_applicant(user: Any) -> QuerySet[Application]:
     """Every application of the clusters `user` manages, in every round."""
     if not _is_active(user):

@@ -68,7 +68,6 @@ from clusterbridge.programme.models import (
     Participant,
     ProjectOutline,
     ReportDue,
-    Review,
     ReviewAssignment,
     Round,
 )
@@ -543,13 +542,7 @@ def reviews_home(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if not selectors.is_juror(user):
         raise PermissionDenied(_("Jury members only."))
-    applications = list(selectors.applications_visible_to(user).filter(assignments__juror=user))
-    reviewed = set(
-        Review.objects.filter(juror=user, application__in=[a.pk for a in applications]).values_list(
-            "application_id", flat=True
-        )
-    )
-    context = {"rows": [(a, a.pk in reviewed) for a in applications]}
+    context = {"rows": selectors.assignments_of_juror(user)}
     return render(request, "programme/reviews.html", context)
 
 
